@@ -1,0 +1,53 @@
+"""Grading one submission folder: the trusted side.
+
+The submission's files are copied into a fresh temporary folder with the kit's given files
+(mnist.py and its data), and run there by a worker process; this process holds the
+reference, makes every comparison and alone writes results.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from .sandbox import WorkerRunner
+from .units import KIT, UNITS, Result, libraries, run_test
+
+GIVEN = ["mnist.py", "data"]  # from the kit's exercises/, never from the submission
+MAX_FILE = 1 << 20  # bytes; a larger "source file" is not copied and so counts as missing
+
+
+def prepare(submission: Path, workdir: Path) -> None:
+    """Copy the files the units need (and nothing else), then the kit's given files."""
+    for name in sorted({u.file for u in UNITS}):
+        source = submission / name
+        if source.is_dir():
+            (workdir / name).mkdir()  # reported as "a directory, not a file"
+        elif source.is_file() and source.stat().st_size <= MAX_FILE:
+            shutil.copyfile(source, workdir / name)
+    exercises = KIT / "exercises"
+    for name in GIVEN:
+        if (exercises / name).is_dir():
+            shutil.copytree(exercises / name, workdir / name)
+        else:
+            shutil.copyfile(exercises / name, workdir / name)
+
+
+def grade(submission: Path, *, convention: str = "correlation", timeout: float = 10.0,
+          memory_mb: int = 2048, hidden: bool = True) -> list[Result]:
+    """Public and (unless ``hidden=False``) hidden tests of every unit, in units.toml's order."""
+    results: list[Result] = []
+    failed: set[str] = set()
+    with tempfile.TemporaryDirectory(prefix="nnkit-grade-") as tmp:
+        prepare(Path(submission), Path(tmp))
+        with WorkerRunner(Path(tmp), timeout=timeout, memory_mb=memory_mb) as runner:
+            for unit in UNITS:
+                tests = unit.public_tests() + (unit.hidden_tests() if hidden else [])
+                libs = libraries(convention, runner, failed, unit)
+                unit_results = [run_test(unit, test, runner, libs) for test in tests]
+                for r in unit_results:
+                    r.max_score = unit.points / len(tests)
+                if not all(r.passed for r in unit_results):
+                    failed.add(unit.id)
+                results += unit_results
+    return results

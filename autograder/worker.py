@@ -1,0 +1,265 @@
+"""The untrusted side: runs submitted functions and describes what they returned.
+
+Run as ``python -I worker.py IN_FD OUT_FD`` with the submission's copy as working directory.
+It imports nothing from the kit (the grader's internals and the reference never enter this
+process); it only needs numpy. The trusted parent sends call requests and receives plain
+data back: JSON headers plus arrays as ``.npy`` bytes, never pickles. The worker judges
+nothing: every verdict is made by the parent, so a forged reply can only claim an output.
+
+The same ``describe`` is used in-process by the learners' public tests, so both paths see a
+returned value the same way.
+"""
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import json
+import os
+import struct
+import sys
+import traceback
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+MAX_STDOUT = 20_000  # characters kept of what one call prints
+MAX_REPR = 200
+
+
+@dataclass
+class Value:
+    """What a learner's function returned, as data the trusted side can judge."""
+
+    type: str  # qualified type name, e.g. "numpy.ndarray", "list", "NoneType"
+    array: np.ndarray | None = None  # numeric content, when it could be read as an array
+    items: list["Value"] | None = None  # elements of a returned tuple or list
+    figure: list[dict] | None = None  # a matplotlib Figure: one dict per axes
+    text: str = ""  # short repr, for messages about non-arrays
+    scalar: bool = False  # a single Python or numpy number
+
+
+def _type_name(obj) -> str:
+    t = type(obj)
+    return t.__qualname__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
+
+
+def describe(obj) -> Value:
+    """Turn any returned object into a Value, without trusting its methods."""
+    name = _type_name(obj)
+    if type(obj) is np.ndarray or isinstance(obj, np.ndarray):
+        arr = np.array(obj, copy=True, subok=False)  # subclasses lose their tricks here
+        return Value(name, array=arr if arr.dtype.kind in "biufc" else None, text=f"dtype {arr.dtype}")
+    if type(obj) in (tuple, list):
+        value = Value(name, items=[describe(x) for x in obj], text=_short_repr(obj))
+        try:  # so "returned a list" can also say whether it held numbers
+            arr = np.array(obj, dtype=float)
+            value.array = arr
+        except (TypeError, ValueError):
+            pass
+        return value
+    if type(obj) in (int, float, bool) or isinstance(obj, np.generic):
+        return Value(name, text=_short_repr(obj), scalar=True)
+    if _is_figure(obj):
+        return Value(name, figure=_describe_figure(obj))
+    return Value(name, text=_short_repr(obj))
+
+
+def _short_repr(obj) -> str:
+    try:
+        text = object.__repr__(obj) if not isinstance(obj, (list, tuple, int, float, bool, np.generic)) else repr(obj)
+    except Exception:  # a hostile __repr__ must not break the worker
+        text = "<unprintable>"
+    return text if len(text) <= MAX_REPR else text[: MAX_REPR - 3] + "..."
+
+
+def _is_figure(obj) -> bool:
+    figure_module = sys.modules.get("matplotlib.figure")
+    return figure_module is not None and type(obj) is figure_module.Figure
+
+
+def _describe_figure(fig) -> list[dict]:
+    panels = []
+    for ax in fig.axes:
+        images = [np.array(im.get_array(), dtype=float) for im in ax.get_images()]
+        panels.append({"title": str(ax.get_title()), "images": images})
+    return panels
+
+
+# --- wire format: 4-byte length, JSON header, then the arrays' .npy bytes --------------
+
+def _pack(obj, blobs: list[bytes]):
+    if isinstance(obj, np.ndarray):
+        buf = io.BytesIO()
+        np.save(buf, obj, allow_pickle=False)
+        blobs.append(buf.getvalue())
+        return {"__array__": len(blobs) - 1}
+    if isinstance(obj, Value):
+        return {"__value__": {k: _pack(v, blobs) for k, v in obj.__dict__.items()}}
+    if isinstance(obj, dict):
+        return {"__dict__": {str(k): _pack(v, blobs) for k, v in obj.items()}}
+    if isinstance(obj, (list, tuple)):
+        return [_pack(x, blobs) for x in obj]
+    if obj is None or isinstance(obj, (str, int, float, bool)):
+        return obj
+    raise TypeError(f"cannot send {type(obj).__name__}")
+
+
+def _unpack(obj, blobs: list[bytes]):
+    if isinstance(obj, dict):
+        if "__array__" in obj:
+            return np.load(io.BytesIO(blobs[obj["__array__"]]), allow_pickle=False)
+        if "__value__" in obj:
+            fields = {k: _unpack(v, blobs) for k, v in obj["__value__"].items()}
+            return Value(**{k: fields[k] for k in Value.__dataclass_fields__ if k in fields})
+        if "__dict__" in obj:
+            return {k: _unpack(v, blobs) for k, v in obj["__dict__"].items()}
+        raise ValueError("unknown tag")
+    if isinstance(obj, list):
+        return [_unpack(x, blobs) for x in obj]
+    return obj
+
+
+def encode(message) -> bytes:
+    blobs: list[bytes] = []
+    header = json.dumps({"body": _pack(message, blobs), "blobs": [len(b) for b in blobs]}).encode()
+    return struct.pack(">I", len(header)) + header + b"".join(blobs)
+
+
+def decode(data: bytes):
+    (n,) = struct.unpack(">I", data[:4])
+    header = json.loads(data[4 : 4 + n])
+    blobs, pos = [], 4 + n
+    for size in header["blobs"]:
+        blobs.append(data[pos : pos + size])
+        pos += size
+    return _unpack(header["body"], blobs)
+
+
+def read_frame(fd: int) -> bytes | None:
+    """One message: an 8-byte total length, then the message."""
+    head = _read_exact(fd, 8)
+    if head is None:
+        return None
+    (size,) = struct.unpack(">Q", head)
+    return _read_exact(fd, size)
+
+
+def write_frame(fd: int, payload: bytes) -> None:
+    data = struct.pack(">Q", len(payload)) + payload
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def _read_exact(fd: int, size: int) -> bytes | None:
+    chunks, left = [], size
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+# --- running one call ------------------------------------------------------------------
+
+def run_call(request: dict, root: str | None = None) -> dict:
+    """Import ``module`` from ``root`` (default: the cwd), call it, report what happened."""
+    root = root or os.getcwd()
+    module, function = request["module"], request["function"]
+    kwargs = dict(request.get("kwargs", {}))  # the parent always passes named arguments
+    before = {k: v.copy() for k, v in kwargs.items() if isinstance(v, np.ndarray)}
+    stdout = io.StringIO()
+    reply: dict = {"status": "ok"}
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            fn = getattr(_import(module, root), function, None)
+            if fn is None:
+                reply = {"status": "missing_function"}
+            else:
+                reply["value"] = describe(fn(**kwargs))
+        except _ImportProblem as problem:
+            reply = problem.reply
+        except NotImplementedError as exc:
+            reply = {"status": "not_implemented", **_exception_facts(exc, root)}
+        except BaseException as exc:  # SystemExit and KeyboardInterrupt included: fail, don't leave
+            reply = {"status": "raised", **_exception_facts(exc, root)}
+    reply["stdout"] = stdout.getvalue()[:MAX_STDOUT]
+    reply["modified"] = [k for k, old in before.items() if not _same(old, kwargs[k])]
+    _close_figures()
+    return reply
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
+
+
+class _ImportProblem(Exception):
+    def __init__(self, reply: dict):
+        self.reply = reply
+
+
+def _import(module: str, root: str):
+    if module in sys.modules:
+        return sys.modules[module]
+    path = os.path.join(root, f"{module}.py")
+    if not os.path.isfile(path):
+        what = "a directory" if os.path.isdir(path) else "missing"
+        raise _ImportProblem({"status": "missing_file", "detail": what})
+    try:
+        return importlib.import_module(module)
+    except SyntaxError as exc:
+        raise _ImportProblem({"status": "syntax_error", "file": os.path.basename(exc.filename or ""),
+                              "line": exc.lineno or 0, "message": str(exc.msg)})
+    except NotImplementedError as exc:
+        raise _ImportProblem({"status": "not_implemented", **_exception_facts(exc, root)})
+    except BaseException as exc:
+        raise _ImportProblem({"status": "import_error", **_exception_facts(exc, root)})
+
+
+def _exception_facts(exc: BaseException, root: str | None = None) -> dict:
+    """Type, message and the last line of the learner's own code that was running."""
+    facts = {"where": "", "function": "", "file": "", "line": 0}
+    here = os.path.abspath(root or os.getcwd())
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.startswith(here):
+            facts["file"] = os.path.basename(frame.filename)
+            facts["function"] = frame.name if frame.name != "<module>" else ""
+            facts["line"] = frame.lineno or 0
+            facts["where"] = f"{facts['file']}, line {frame.lineno}: {(frame.line or '').strip()}"
+            break
+    try:
+        message = str(exc)
+    except Exception:
+        message = "<unprintable message>"
+    return {"type": type(exc).__name__, "message": message[:500], **facts}
+
+
+def _close_figures() -> None:
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
+
+
+def serve(in_fd: int, out_fd: int) -> None:
+    # Nothing the learner prints or reads may touch the protocol's pipes.
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    sys.path.insert(0, os.getcwd())
+    warnings.simplefilter("ignore")  # plt.show() under Agg warns; warnings are not failures
+    while True:
+        frame = read_frame(in_fd)
+        if frame is None:
+            return
+        try:
+            reply = run_call(decode(frame))
+        except BaseException as exc:  # the request itself was unusable
+            reply = {"status": "raised", **_exception_facts(exc)}
+        write_frame(out_fd, encode(reply))
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]), int(sys.argv[2]))
