@@ -66,8 +66,9 @@ class InProcessRunner:
 class WorkerRunner:
     """Calls the learner's functions in a separate, limited process rooted at ``workdir``."""
 
-    def __init__(self, workdir: Path, timeout: float = 10.0, memory_mb: int = 2048):
+    def __init__(self, workdir: Path, timeout: float = 10.0, memory_mb: int = 2048, extra_paths=()):
         self.workdir, self.timeout, self.memory_mb = Path(workdir), timeout, memory_mb
+        self.extra_paths = [str(p) for p in extra_paths]  # importable after workdir (given files)
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self):
@@ -95,7 +96,7 @@ class WorkerRunner:
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
         self.proc = subprocess.Popen(
-            [sys.executable, "-I", str(WORKER_SCRIPT), str(to_worker_r), str(from_worker_w)],
+            [sys.executable, "-I", str(WORKER_SCRIPT), str(to_worker_r), str(from_worker_w), *self.extra_paths],
             cwd=self.workdir, env=env, pass_fds=(to_worker_r, from_worker_w),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True, preexec_fn=limit,

@@ -243,12 +243,12 @@ def _close_figures() -> None:
         pyplot.close("all")
 
 
-def serve(in_fd: int, out_fd: int) -> None:
+def serve(in_fd: int, out_fd: int, extra_paths=()) -> None:
     # Nothing the learner prints or reads may touch the protocol's pipes.
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
-    sys.path.insert(0, os.getcwd())
+    sys.path[:0] = [os.getcwd(), *extra_paths]
     warnings.simplefilter("ignore")  # plt.show() under Agg warns; warnings are not failures
     while True:
         frame = read_frame(in_fd)
@@ -262,4 +262,4 @@ def serve(in_fd: int, out_fd: int) -> None:
 
 
 if __name__ == "__main__":
-    serve(int(sys.argv[1]), int(sys.argv[2]))
+    serve(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:])
