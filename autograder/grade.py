@@ -33,6 +33,12 @@ def prepare(submission: Path, workdir: Path) -> None:
             shutil.copyfile(exercises / name, workdir / name)
 
 
+def split_points(points: float, n: int) -> list[float]:
+    """n shares to the cent whose sum is exactly ``points`` (the last takes the remainder)."""
+    share = round(points / n, 2)
+    return [share] * (n - 1) + [round(points - share * (n - 1), 2)]
+
+
 def grade(submission: Path, *, convention: str = "correlation", timeout: float = 10.0,
           memory_mb: int = 2048, hidden: bool = True, units: list[str] | None = None) -> list[Result]:
     """Public and (unless ``hidden=False``) hidden tests of every unit (or of ``units``), in
@@ -48,8 +54,8 @@ def grade(submission: Path, *, convention: str = "correlation", timeout: float =
                 tests = unit.public_tests() + (unit.hidden_tests() if hidden else [])
                 libs = libraries(convention, runner, failed, unit)
                 unit_results = [run_test(unit, test, runner, libs) for test in tests]
-                for r in unit_results:
-                    r.max_score = unit.points / len(tests)
+                for r, share in zip(unit_results, split_points(unit.points, len(tests))):
+                    r.max_score = share
                 if not all(r.passed for r in unit_results):
                     failed.add(unit.id)
                 results += unit_results
