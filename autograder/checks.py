@@ -75,6 +75,10 @@ def value_of(outcome: Outcome, call: str, unit_file: str) -> Value:
             f"The Python process running {call} died (exit status {d.get('returncode')}) before it returned: "
             "too much memory, or os._exit / a crash in native code."),
         "bad_reply": f"{call} returned something the grader could not read back (too large or malformed).",
+        "memory": (f"{call} used more than the {d.get('memory_mb')} MiB of memory allowed and was stopped{where}: "
+                   "is an array far larger than needed being made?"),
+        "cpu": f"{call} used more than {d.get('seconds')} s of CPU time and was stopped.",
+        "no_worker": f"The grader could not start a process to run {call}: {d.get('error')}. This is not your code's fault.",
     }
     raise Failure(sentences.get(outcome.status, f"{call} did not return normally ({outcome.status})."))
 

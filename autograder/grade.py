@@ -6,11 +6,13 @@ reference, makes every comparison and alone writes results.
 """
 from __future__ import annotations
 
+import os
+import secrets
 import shutil
 import tempfile
 from pathlib import Path
 
-from .sandbox import WorkerRunner
+from .sandbox import WORKER_SCRIPT, WorkerRunner, matplotlib_cache
 from .units import KIT, UNITS, Result, libraries, run_test
 
 GIVEN = ["mnist.py", "data"]  # from the kit's exercises/, never from the submission
@@ -31,6 +33,9 @@ def prepare(submission: Path, workdir: Path) -> None:
             shutil.copytree(exercises / name, workdir / name)
         else:
             shutil.copyfile(exercises / name, workdir / name)
+    (workdir / ".matplotlib").mkdir()
+    for path in matplotlib_cache():
+        shutil.copyfile(path, workdir / ".matplotlib" / path.name)
 
 
 def split_points(points: float, n: int) -> list[float]:
@@ -46,8 +51,18 @@ def grade(submission: Path, *, convention: str = "correlation", timeout: float =
     results: list[Result] = []
     failed: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="nnkit-grade-") as tmp:
-        prepare(Path(submission), Path(tmp))
-        with WorkerRunner(Path(tmp), timeout=timeout, memory_mb=memory_mb) as runner:
+        # base (0711) holds the worker script and a folder with an unguessable name, so that
+        # workers grading other submissions at the same time cannot list or find it.
+        base = Path(tmp)
+        os.chmod(base, 0o711)
+        workdir = base / secrets.token_hex(8)
+        workdir.mkdir()
+        prepare(Path(submission), workdir)
+        script = base / "worker.py"
+        shutil.copyfile(WORKER_SCRIPT, script)
+        os.chmod(script, 0o644)
+        with WorkerRunner(workdir, timeout=timeout, memory_mb=memory_mb, confine=True,
+                          worker_script=script) as runner:
             for unit in UNITS:
                 if units is not None and unit.id not in units:
                     continue

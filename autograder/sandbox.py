@@ -7,18 +7,23 @@ hang or crash costs that call only (the next call starts a fresh worker).
 """
 from __future__ import annotations
 
+import atexit
 import os
-import resource
 import select
+import shutil
 import signal
 import struct
 import subprocess
 import sys
+import tempfile
+import site
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import worker
+import numpy as np
+
+from . import jail, worker
 from .worker import Value
 
 WORKER_SCRIPT = Path(worker.__file__)
@@ -64,11 +69,27 @@ class InProcessRunner:
 
 
 class WorkerRunner:
-    """Calls the learner's functions in a separate, limited process rooted at ``workdir``."""
+    """Calls the learner's functions in a separate, limited process rooted at ``workdir``.
 
-    def __init__(self, workdir: Path, timeout: float = 10.0, memory_mb: int = 2048, extra_paths=()):
+    ``confine=True`` (grading) adds the jail: the kit hidden, the worker as ``nobody`` when
+    run as root, and the worker script run from a copy outside the kit.
+    """
+
+    def __init__(self, workdir: Path, timeout: float = 10.0, memory_mb: int = 2048, extra_paths=(),
+                 confine: bool = False, worker_script: Path = WORKER_SCRIPT):
         self.workdir, self.timeout, self.memory_mb = Path(workdir), timeout, memory_mb
         self.extra_paths = [str(p) for p in extra_paths]  # importable after workdir (given files)
+        self.worker_script = Path(worker_script)
+        self.cpu_seconds = 120  # a whole worker's life; wall-clock limits are per call
+        self.hide: list[str] = []
+        self.ids = None
+        if confine:
+            self.hide, self.ids = jail.choose(hidden_paths(), site_package_dirs())
+            if self.ids:  # the worker, as nobody, owns its folder and nothing else
+                for path in [self.workdir, *self.workdir.rglob("*")]:
+                    os.chown(path, *self.ids, follow_symlinks=False)
+        self.isolation = jail.describe(bool(self.hide), self.ids)
+        self.hung: dict[str, Outcome] = {}  # "module.function" -> the timeout it caused
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self):
@@ -89,41 +110,60 @@ class WorkerRunner:
             "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
         }
-        memory = self.memory_mb << 20
-
-        def limit():  # runs in the child before exec
-            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
+        # -S: no site-packages processing, so no .pth file (an editable install of the kit
+        # among them) runs; the third-party packages' folders are passed explicitly.
+        paths = [*self.extra_paths, *site_package_dirs()]
         self.proc = subprocess.Popen(
-            [sys.executable, "-I", str(WORKER_SCRIPT), str(to_worker_r), str(from_worker_w), *self.extra_paths],
+            [sys.executable, "-I", "-S", str(self.worker_script), str(to_worker_r), str(from_worker_w), *paths],
             cwd=self.workdir, env=env, pass_fds=(to_worker_r, from_worker_w),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True, preexec_fn=limit,
+            start_new_session=True, preexec_fn=jail.confine(self.hide, self.ids, self.memory_mb, self.cpu_seconds),
         )
         os.close(to_worker_r)
         os.close(from_worker_w)
 
     def call(self, module: str, function: str, kwargs: dict, timeout: float | None = None) -> Outcome:
         timeout = self.timeout if timeout is None else timeout
+        key = f"{module}.{function}"
+        if key in self.hung:  # one hang costs its unit once, not a time limit per call
+            return self.hung[key]
         if self.proc is None:
-            self._spawn()
-        request = worker.encode({"module": module, "function": function, "kwargs": kwargs})
+            try:
+                self._spawn()
+            except (OSError, subprocess.SubprocessError) as exc:  # the grader must not crash
+                return Outcome("no_worker", detail={"error": str(exc)})
+        request = worker.encode({"module": module, "function": function, "kwargs": kwargs, "timeout": timeout})
         try:
             worker.write_frame(self._to_worker, request)
-            data = self._read(time.monotonic() + timeout)
+            data = self._read(time.monotonic() + timeout + 2)  # grace for the worker's own limit
         except TimeoutError:
             self._kill()
-            return Outcome("timeout", detail={"seconds": timeout})
+            return self._hung(key, Outcome("timeout", detail={"seconds": timeout}))
         except (OSError, EOFError):
             code = self._kill()
+            if code == -signal.SIGXCPU:
+                return Outcome("cpu", detail={"seconds": self.cpu_seconds})
             return Outcome("crashed", detail={"returncode": code})
         if data is None:
             return Outcome("bad_reply")
         try:
-            return outcome_from_reply(worker.decode(data))
+            outcome = outcome_from_reply(worker.decode(data))
         except Exception:
             return Outcome("bad_reply")
+        if outcome.status == "timeout":
+            self._kill()  # the interrupted code may have left the worker in any state
+            outcome.detail["seconds"] = timeout
+            return self._hung(key, outcome)
+        if outcome.status == "raised" and outcome.detail.get("type") == "MemoryError":
+            return Outcome("memory", stdout=outcome.stdout, detail={**outcome.detail, "memory_mb": self.memory_mb})
+        return outcome
+
+    def _hung(self, key: str, outcome: Outcome) -> Outcome:
+        self.hung[key] = outcome
+        inner = outcome.detail.get("function")
+        if inner and outcome.detail.get("file"):  # where it was stuck: that function hangs too
+            self.hung.setdefault(f"{Path(outcome.detail['file']).stem}.{inner}", outcome)
+        return outcome
 
     def _read(self, deadline: float) -> bytes | None:
         head = self._read_exact(8, deadline)
@@ -152,7 +192,7 @@ class WorkerRunner:
             return None
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
+        except (ProcessLookupError, PermissionError):
             pass
         code = self.proc.wait()
         for fd in (self._to_worker, self._from_worker):
@@ -162,3 +202,37 @@ class WorkerRunner:
 
     def close(self) -> None:
         self._kill()
+
+
+def site_package_dirs() -> list[str]:
+    """Where the third-party packages live (numpy, scipy, matplotlib, ...)."""
+    dirs = [*site.getsitepackages(), site.getusersitepackages()]
+    return [d for d in dict.fromkeys(dirs) if os.path.isdir(d)]
+
+
+def hidden_paths() -> list[str]:
+    """Folders the submission must not see: the kit's own (but not a virtualenv kept in the
+    checkout) and wherever the reference and the grader are installed."""
+    import reference
+
+    from .units import KIT
+
+    keep = {Path(sys.prefix).resolve(), Path(np.__file__).resolve().parent}
+    paths = [p for p in KIT.iterdir() if p.is_dir() and not any(k == p or p in k.parents for k in keep)]
+    paths += [Path(reference.__file__).resolve().parent, Path(__file__).resolve().parent]
+    return sorted({str(p) for p in paths})
+
+
+_MPL_CACHE: list[Path] = []
+
+
+def matplotlib_cache() -> list[Path]:
+    """matplotlib's font list, built once per grading process and copied into each worker's
+    fresh config folder (building it costs ~0.8 s; a shared writable cache could be poisoned)."""
+    if not _MPL_CACHE:
+        folder = Path(tempfile.mkdtemp(prefix="nnkit-mpl-"))
+        atexit.register(shutil.rmtree, folder, True)
+        subprocess.run([sys.executable, "-I", "-c", "import matplotlib.font_manager"],
+                       env={**os.environ, "MPLCONFIGDIR": str(folder), "MPLBACKEND": "Agg"}, capture_output=True)
+        _MPL_CACHE.extend(folder.glob("fontlist-*.json"))
+    return _MPL_CACHE

@@ -11,13 +11,18 @@ returned value the same way.
 """
 from __future__ import annotations
 
+import sys
+
+if __name__ == "__main__":  # started with -S: the third-party packages' folders come as arguments
+    sys.path.extend(sys.argv[3:])
+
 import contextlib
 import importlib
 import io
 import json
 import os
+import signal
 import struct
-import sys
 import traceback
 import warnings
 from dataclasses import dataclass, field
@@ -165,15 +170,48 @@ def _read_exact(fd: int, size: int) -> bytes | None:
 
 # --- running one call ------------------------------------------------------------------
 
+class _Capped(io.TextIOBase):
+    """A stdout that keeps the first MAX_STDOUT characters: a print loop cannot eat memory."""
+
+    def __init__(self):
+        self.parts, self.size = [], 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text) -> int:
+        text = str(text)
+        if self.size < MAX_STDOUT:
+            self.parts.append(text[: MAX_STDOUT - self.size])
+        self.size += len(text)
+        return len(text)
+
+    def getvalue(self) -> str:
+        more = f"\n... ({self.size - MAX_STDOUT} more characters not kept)" if self.size > MAX_STDOUT else ""
+        return "".join(self.parts) + more
+
+
+class _CallTimeout(BaseException):
+    """Raised inside the learner's code when its call runs out of time."""
+
+
+def _on_alarm(signum, frame):
+    raise _CallTimeout
+
+
 def run_call(request: dict, root: str | None = None) -> dict:
     """Import ``module`` from ``root`` (default: the cwd), call it, report what happened."""
     root = root or os.getcwd()
     module, function = request["module"], request["function"]
     kwargs = dict(request.get("kwargs", {}))  # the parent always passes named arguments
     before = {k: v.copy() for k, v in kwargs.items() if isinstance(v, np.ndarray)}
-    stdout = io.StringIO()
+    stdout = _Capped()
     reply: dict = {"status": "ok"}
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(io.StringIO()):
+    limit = request.get("timeout")
+    if limit:  # a soft limit that says where the code was; the parent also has a hard one
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, limit)
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(_Capped()):
         try:
             fn = getattr(_import(module, root), function, None)
             if fn is None:
@@ -184,9 +222,14 @@ def run_call(request: dict, root: str | None = None) -> dict:
             reply = problem.reply
         except NotImplementedError as exc:
             reply = {"status": "not_implemented", **_exception_facts(exc, root)}
+        except _CallTimeout as exc:
+            reply = {"status": "timeout", **_exception_facts(exc, root)}
         except BaseException as exc:  # SystemExit and KeyboardInterrupt included: fail, don't leave
             reply = {"status": "raised", **_exception_facts(exc, root)}
-    reply["stdout"] = stdout.getvalue()[:MAX_STDOUT]
+        finally:
+            if limit:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+    reply["stdout"] = stdout.getvalue()
     reply["modified"] = [k for k, old in before.items() if not _same(old, kwargs[k])]
     _close_figures()
     return reply
@@ -215,6 +258,8 @@ def _import(module: str, root: str):
                               "line": exc.lineno or 0, "message": str(exc.msg)})
     except NotImplementedError as exc:
         raise _ImportProblem({"status": "not_implemented", **_exception_facts(exc, root)})
+    except _CallTimeout:
+        raise
     except BaseException as exc:
         raise _ImportProblem({"status": "import_error", **_exception_facts(exc, root)})
 
@@ -243,12 +288,12 @@ def _close_figures() -> None:
         pyplot.close("all")
 
 
-def serve(in_fd: int, out_fd: int, extra_paths=()) -> None:
+def serve(in_fd: int, out_fd: int) -> None:
     # Nothing the learner prints or reads may touch the protocol's pipes.
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
-    sys.path[:0] = [os.getcwd(), *extra_paths]
+    sys.path.insert(0, os.getcwd())  # the submission; numpy is already imported from site-packages
     warnings.simplefilter("ignore")  # plt.show() under Agg warns; warnings are not failures
     while True:
         frame = read_frame(in_fd)
@@ -262,4 +307,4 @@ def serve(in_fd: int, out_fd: int, extra_paths=()) -> None:
 
 
 if __name__ == "__main__":
-    serve(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:])
+    serve(int(sys.argv[1]), int(sys.argv[2]))
