@@ -70,7 +70,8 @@ def value_of(outcome: Outcome, call: str, unit_file: str) -> Value:
             f"Importing {unit_file} raised {d.get('type')}: {d.get('message')}{where}. Code at the top level "
             "of a file runs on import; keep it inside functions."),
         "raised": f"Calling {call} raised {d.get('type')}: {d.get('message')}{where}.",
-        "timeout": f"{call} took longer than {d.get('seconds')} s and was stopped: is there a loop that never ends?",
+        "timeout": (f"{call} took longer than {d.get('seconds')} s and was stopped{where}: "
+                    "is there a loop that never ends?"),
         "crashed": (
             f"The Python process running {call} died (exit status {d.get('returncode')}) before it returned: "
             "too much memory, or os._exit / a crash in native code."),

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from .sandbox import WORKER_SCRIPT, WorkerRunner, matplotlib_cache
-from .units import KIT, UNITS, Result, libraries, run_test
+from .units import BY_ID, KIT, UNITS, Result, libraries, run_test
 
 GIVEN = ["mnist.py", "data"]  # from the kit's exercises/, never from the submission
 MAX_FILE = 1 << 20  # bytes; a larger "source file" is not copied and so counts as missing
@@ -36,6 +36,17 @@ def prepare(submission: Path, workdir: Path) -> None:
     (workdir / ".matplotlib").mkdir()
     for path in matplotlib_cache():
         shutil.copyfile(path, workdir / ".matplotlib" / path.name)
+
+
+def _hung_dependency(unit, runner) -> str:
+    """A sentence if a function this unit calls already hung: it would only hang again."""
+    for dep in unit.depends:
+        outcome = runner.hung.get(f"{BY_ID[dep].module}.{BY_ID[dep].function}")
+        if outcome is not None:
+            where = f" at {outcome.detail['where']}" if outcome.detail.get("where") else ""
+            return (f"Not run: {BY_ID[dep].function} never returned when it was graded (stopped after "
+                    f"{outcome.detail.get('seconds')} s{where}), and {unit.function} uses it. Fix {dep} first.")
+    return ""
 
 
 def split_points(points: float, n: int) -> list[float]:
@@ -68,7 +79,9 @@ def grade(submission: Path, *, convention: str = "correlation", timeout: float =
                     continue
                 tests = unit.public_tests() + (unit.hidden_tests() if hidden else [])
                 libs = libraries(convention, runner, failed, unit)
-                unit_results = [run_test(unit, test, runner, libs) for test in tests]
+                hung = _hung_dependency(unit, runner)
+                unit_results = ([Result(unit, test, False, hung) for test in tests] if hung else
+                                [run_test(unit, test, runner, libs) for test in tests])
                 for r, share in zip(unit_results, split_points(unit.points, len(tests))):
                     r.max_score = share
                 if not all(r.passed for r in unit_results):
