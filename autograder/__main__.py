@@ -14,14 +14,19 @@ def cmd_grade(args) -> int:
     from .grade import grade
     from .report import results_json, table
 
-    if not args.submission.is_dir():
-        print(f"error: {args.submission} is not a folder; pass a folder laid out like exercises/.", file=sys.stderr)
+    missing = [p for p in args.submission if not p.is_dir()]
+    if missing:
+        print(f"error: {missing[0]} is not a folder; pass folders laid out like exercises/.", file=sys.stderr)
         return 2
+    options = dict(convention=args.convention, timeout=args.timeout, memory_mb=args.memory_mb,
+                   hidden=not args.public_only)
+    if args.out or len(args.submission) > 1:
+        return cmd_batch(args, options)
+    submission = args.submission[0]
     start = time.monotonic()
-    results = grade(args.submission, convention=args.convention, timeout=args.timeout,
-                    memory_mb=args.memory_mb, hidden=not args.public_only)
+    results = grade(submission, **options)
     elapsed = time.monotonic() - start
-    print(f"Grading {args.submission} (convention: {args.convention})\n")
+    print(f"Grading {submission} (convention: {args.convention})\n")
     print(table(results))
     print(f"\ngraded in {elapsed:.1f} s")
     if args.json:
@@ -29,6 +34,28 @@ def cmd_grade(args) -> int:
         args.json.write_text(json.dumps(results_json(results, elapsed), indent=2) + "\n")
         print(f"results written to {args.json}")
     return 0  # grading finished, whatever the score
+
+
+def cmd_batch(args, options) -> int:
+    from .batch import run_batch
+
+    if not args.out:
+        print("error: grading several submissions needs --out DIR", file=sys.stderr)
+        return 2
+    start = time.monotonic()
+    try:
+        counts = run_batch(args.submission, args.out, jobs=args.jobs, **options)
+    except KeyboardInterrupt:
+        print("\ninterrupted: finished submissions are saved; run the same command again to go on.",
+              file=sys.stderr)
+        return 130
+    elapsed = time.monotonic() - start
+    print(f"{counts['submissions']} submissions: {counts['graded']} graded now, {counts['skipped']} already "
+          f"graded, {len(counts['errors'])} grader errors, in {elapsed:.1f} s with -j {args.jobs}")
+    for name, error in counts["errors"].items():
+        print(f"  grader error on {name}: {error}")
+    print(f"results: {args.out / 'results'}/<name>.json, summary: {args.out / 'summary.csv'}")
+    return 0
 
 
 def cmd_stubs(args) -> int:
@@ -48,9 +75,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    g = sub.add_parser("grade", help="grade a submission folder (laid out like exercises/)")
-    g.add_argument("submission", type=Path)
-    g.add_argument("--json", type=Path, help="write Gradescope's results.json schema here")
+    g = sub.add_parser("grade", help="grade a submission folder (laid out like exercises/), or many")
+    g.add_argument("submission", type=Path, nargs="+",
+                   help="a submission folder; with --out, several, or folders of submission folders")
+    g.add_argument("--json", type=Path, help="write Gradescope's results.json schema here (one submission)")
+    g.add_argument("--out", type=Path, help="batch: write OUT/results/<name>.json and OUT/summary.csv; "
+                                            "a re-run skips what is already graded")
+    g.add_argument("-j", "--jobs", type=int, default=1, help="batch: submissions graded in parallel (default 1)")
     g.add_argument("--convention", choices=CONVENTIONS, default="correlation",
                    help="what conv2d must compute: cross-correlation as Part 4.2's formula (default), "
                         "true convolution as the post's scipy.signal.convolve2d call, or either")
