@@ -58,6 +58,15 @@ def cmd_batch(args, options) -> int:
     return 0
 
 
+def cmd_gradescope(args) -> int:
+    from .gradescope import build
+
+    names = build(args.zip)
+    print(f"wrote {args.zip}: {len(names)} files (setup.sh, run_autograder, the grader, the reference, "
+          "the MNIST sample). Upload it as the assignment's autograder on Gradescope.")
+    return 0
+
+
 def cmd_stubs(args) -> int:
     from .stubs import out_of_date, write_stubs
 
@@ -89,6 +98,10 @@ def main(argv=None) -> int:
     g.add_argument("--memory-mb", type=int, default=2048, help="memory cap of the worker (default 2048)")
     g.add_argument("--public-only", action="store_true", help="skip the hidden tests")
     g.set_defaults(func=cmd_grade)
+
+    z = sub.add_parser("gradescope", help="build a Gradescope autograder zip (holds the reference: not for learners)")
+    z.add_argument("zip", type=Path)
+    z.set_defaults(func=cmd_gradescope)
 
     s = sub.add_parser("stubs", help="check (or --write) exercises/ stubs generated from solutions/")
     s.add_argument("--write", action="store_true")

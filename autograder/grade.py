@@ -19,8 +19,21 @@ GIVEN = ["mnist.py", "data"]  # from the kit's exercises/, never from the submis
 MAX_FILE = 1 << 20  # bytes; a larger "source file" is not copied and so counts as missing
 
 
+def submission_root(folder: Path, depth: int = 3) -> Path:
+    """The folder holding the learner's files: ``folder`` itself, or the shallowest folder
+    below it that holds neural_network.py (uploads often arrive inside a folder of their own)."""
+    level = [folder]
+    for _ in range(depth + 1):
+        for candidate in level:
+            if any((candidate / u.file).is_file() for u in UNITS):
+                return candidate
+        level = sorted(p for c in level for p in c.iterdir() if p.is_dir() and not p.is_symlink())
+    return folder
+
+
 def prepare(submission: Path, workdir: Path) -> None:
     """Copy the files the units need (and nothing else), then the kit's given files."""
+    submission = submission_root(submission)
     for name in sorted({u.file for u in UNITS}):
         source = submission / name
         if source.is_dir():
