@@ -26,7 +26,9 @@ def cmd_grade(args) -> int:
     start = time.monotonic()
     results = grade(submission, **options)
     elapsed = time.monotonic() - start
-    print(f"Grading {submission} (convention: {args.convention})\n")
+    from .sandbox import isolation_summary
+
+    print(f"Grading {submission} (convention: {args.convention})\nworker: {isolation_summary()}\n")
     print(table(results))
     print(f"\ngraded in {elapsed:.1f} s")
     if args.json:
@@ -42,6 +44,9 @@ def cmd_batch(args, options) -> int:
     if not args.out:
         print("error: grading several submissions needs --out DIR", file=sys.stderr)
         return 2
+    from .sandbox import isolation_summary
+
+    print(f"worker: {isolation_summary()}", file=sys.stderr)
     start = time.monotonic()
     try:
         counts = run_batch(args.submission, args.out, jobs=args.jobs, **options)

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .sandbox import WORKER_SCRIPT, WorkerRunner, matplotlib_cache
+from .sandbox import WorkerRunner, matplotlib_cache
 from .units import BY_ID, KIT, UNITS, Result, libraries, run_test
 
 GIVEN = ["mnist.py", "data"]  # from the kit's exercises/, never from the submission
@@ -75,18 +75,14 @@ def grade(submission: Path, *, convention: str = "correlation", timeout: float =
     results: list[Result] = []
     failed: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="nnkit-grade-") as tmp:
-        # base (0711) holds the worker script and a folder with an unguessable name, so that
-        # workers grading other submissions at the same time cannot list or find it.
+        # base (0711) holds a folder with an unguessable name, so that workers grading other
+        # submissions at the same time cannot list or find it.
         base = Path(tmp)
         os.chmod(base, 0o711)
         workdir = base / secrets.token_hex(8)
         workdir.mkdir()
         prepare(Path(submission), workdir)
-        script = base / "worker.py"
-        shutil.copyfile(WORKER_SCRIPT, script)
-        os.chmod(script, 0o644)
-        with WorkerRunner(workdir, timeout=timeout, memory_mb=memory_mb, confine=True,
-                          worker_script=script) as runner:
+        with WorkerRunner(workdir, timeout=timeout, memory_mb=memory_mb, confine=True) as runner:
             for unit in UNITS:
                 if units is not None and unit.id not in units:
                     continue

@@ -4,10 +4,12 @@ Three layers, each used when the system allows it (Linux; ``describe()`` says wh
 
 1. Resource limits: address space (memory), CPU seconds, open files written (size),
    processes (as an unprivileged user; root ignores that limit).
-2. A private mount namespace in which the kit's checkout and installed packages
-   (the reference, the solutions, the grader) are covered by empty read-only tmpfs mounts:
-   the submission cannot import them nor read them from disk. As root this needs only
-   CAP_SYS_ADMIN; otherwise an unprivileged user namespace is made first.
+2. Private mount and PID namespaces. In the mount namespace the kit's checkout and installed
+   packages (the reference, the solutions, the grader) are covered by empty read-only tmpfs
+   mounts: the submission cannot import them nor read them from disk. In the PID namespace
+   the worker is process 1 (``worker.py`` forks into it): it cannot see or signal the
+   grader or anything else outside, and whatever it starts dies with it. As root this needs
+   only CAP_SYS_ADMIN; otherwise an unprivileged user namespace is made first.
 3. Running as root, the worker drops to ``nobody``: it cannot write the grader's files,
    signal the grader, or read other submissions' private folders.
 
@@ -23,7 +25,7 @@ import signal
 import subprocess
 import sys
 
-CLONE_NEWNS, CLONE_NEWUSER = 0x00020000, 0x10000000
+CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID = 0x00020000, 0x10000000, 0x20000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 0x4000, 1 << 18
 NOBODY = "nobody"
 
@@ -39,13 +41,14 @@ def _check(result: int, what: str) -> None:
 
 
 def hide_paths(paths: list[str]) -> None:
-    """Enter a private mount namespace and cover each path with an empty read-only tmpfs."""
+    """Enter private mount and PID namespaces (the PID one takes effect for this process's
+    children) and cover each path with an empty read-only tmpfs."""
     libc = _libc()
     if os.geteuid() == 0:
-        _check(libc.unshare(CLONE_NEWNS), "unshare(mount)")
+        _check(libc.unshare(CLONE_NEWNS | CLONE_NEWPID), "unshare(mount+pid)")
     else:
         uid, gid = os.getuid(), os.getgid()
-        _check(libc.unshare(CLONE_NEWUSER | CLONE_NEWNS), "unshare(user+mount)")
+        _check(libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID), "unshare(user+mount+pid)")
         for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
             with open(f"/proc/self/{name}", "w") as f:
                 f.write(text)
@@ -105,12 +108,15 @@ def choose(hide: list[str], site_dirs: list[str]) -> tuple[list[str], tuple[int,
     if key not in _CHOSEN:
         ids = nobody_ids()
         options = [(hide, ids), (hide, None), ([], ids), ([], None)]
-        code = f"import sys; sys.path.extend({site_dirs!r}); import numpy"
         for h, i in options:
+            # As the worker starts: fork into the PID namespace first, then import numpy there.
+            code = (f"import os, sys\nif {bool(h)} and os.fork():\n    os._exit(os.waitstatus_to_exitcode(os.wait()[1]))\n"
+                    f"sys.path.extend({site_dirs!r})\nimport numpy\nassert {not h} or os.getpid() == 1")
             if not sys.platform.startswith("linux") and h:
                 continue
             try:
                 ok = subprocess.run([sys.executable, "-I", "-S", "-c", code], cwd="/", capture_output=True,
+                                    env={"OPENBLAS_NUM_THREADS": "1", "PATH": os.environ.get("PATH", "")},
                                     preexec_fn=confine(h, i, 2048, 60), timeout=60).returncode == 0
             except (OSError, subprocess.SubprocessError):
                 ok = False
@@ -124,7 +130,8 @@ def choose(hide: list[str], site_dirs: list[str]) -> tuple[list[str], tuple[int,
 
 def describe(hidden: bool, ids) -> str:
     layers = ["resource limits"]
-    layers.append("the kit hidden by a mount namespace" if hidden else "the kit NOT hidden (no mount namespace here)")
+    layers.append("the kit hidden and the grader out of reach (mount and PID namespaces)" if hidden
+                  else "the kit NOT hidden and the grader NOT out of reach (no namespaces here)")
     layers.append(f"runs as {NOBODY}" if ids else "runs as the grader's own user (cannot run Python as nobody here)"
                   if os.geteuid() == 0 else "runs as the grader's own user")
     return ", ".join(layers)

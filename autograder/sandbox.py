@@ -76,19 +76,24 @@ class WorkerRunner:
     """
 
     def __init__(self, workdir: Path, timeout: float = 10.0, memory_mb: int = 2048, extra_paths=(),
-                 confine: bool = False, worker_script: Path = WORKER_SCRIPT):
+                 confine: bool = False):
         self.workdir, self.timeout, self.memory_mb = Path(workdir), timeout, memory_mb
         self.extra_paths = [str(p) for p in extra_paths]  # importable after workdir (given files)
-        self.worker_script = Path(worker_script)
+        self.worker_script, self._script_dir = WORKER_SCRIPT, None
         self.cpu_seconds = 120  # a whole worker's life; wall-clock limits are per call
         self.hide: list[str] = []
         self.ids = None
         if confine:
             self.hide, self.ids = jail.choose(hidden_paths(), site_package_dirs())
+            # The kit (and the worker script in it) is hidden from the worker: run a copy.
+            self._script_dir = Path(tempfile.mkdtemp(prefix="nnkit-worker-"))
+            os.chmod(self._script_dir, 0o755)
+            self.worker_script = self._script_dir / WORKER_SCRIPT.name
+            shutil.copyfile(WORKER_SCRIPT, self.worker_script)
+            os.chmod(self.worker_script, 0o644)
             if self.ids:  # the worker, as nobody, owns its folder and nothing else
                 for path in [self.workdir, *self.workdir.rglob("*")]:
                     os.chown(path, *self.ids, follow_symlinks=False)
-        self.isolation = jail.describe(bool(self.hide), self.ids)
         self.hung: dict[str, Outcome] = {}  # "module.function" -> the timeout it caused
         self.proc: subprocess.Popen | None = None
 
@@ -109,6 +114,7 @@ class WorkerRunner:
             "NNKIT_OFFLINE": "1",  # graded code never reaches the network
             "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
+            "NNKIT_PID_NAMESPACE": "1" if self.hide else "0",
         }
         # -S: no site-packages processing, so no .pth file (an editable install of the kit
         # among them) runs; the third-party packages' folders are passed explicitly.
@@ -140,7 +146,7 @@ class WorkerRunner:
             self._kill()
             return self._hung(key, Outcome("timeout", detail={"seconds": timeout}))
         except (OSError, EOFError):
-            code = self._kill()
+            code = self._kill(grace=1.0)  # it is ending anyway: let it say how
             if code == -signal.SIGXCPU:
                 return Outcome("cpu", detail={"seconds": self.cpu_seconds})
             return Outcome("crashed", detail={"returncode": code})
@@ -186,10 +192,14 @@ class WorkerRunner:
             left -= len(chunk)
         return b"".join(chunks)
 
-    def _kill(self) -> int | None:
+    def _kill(self, grace: float = 0.0) -> int | None:
         """End the worker and everything it started; the next call spawns a fresh one."""
         if self.proc is None:
             return None
+        try:
+            self.proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            pass
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -202,6 +212,15 @@ class WorkerRunner:
 
     def close(self) -> None:
         self._kill()
+        if self._script_dir is not None:
+            shutil.rmtree(self._script_dir, ignore_errors=True)
+            self._script_dir = None
+
+
+def isolation_summary() -> str:
+    """What the grading worker's confinement amounts to on this machine, in words."""
+    hide, ids = jail.choose(hidden_paths(), site_package_dirs())
+    return jail.describe(bool(hide), ids)
 
 
 def site_package_dirs() -> list[str]:

@@ -11,17 +11,36 @@ returned value the same way.
 """
 from __future__ import annotations
 
+import os
+import signal
 import sys
 
-if __name__ == "__main__":  # started with -S: the third-party packages' folders come as arguments
-    sys.path.extend(sys.argv[3:])
+
+def become_init(in_fd: int, out_fd: int) -> None:
+    """In a fresh PID namespace (NNKIT_PID_NAMESPACE=1) only this process's children are
+    inside it, and this process may not even start threads: fork at once, let the child
+    (process 1 there) go on, and mirror how it ends."""
+    child = os.fork()
+    if child == 0:
+        return
+    os.close(in_fd)  # only the child talks to the grader; its death must close the pipe
+    os.close(out_fd)
+    _, status = os.waitpid(child, 0)
+    if os.WIFSIGNALED(status):
+        signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+        os.kill(os.getpid(), os.WTERMSIG(status))
+    os._exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 1)
+
+
+if __name__ == "__main__":
+    if os.environ.get("NNKIT_PID_NAMESPACE") == "1":
+        become_init(int(sys.argv[1]), int(sys.argv[2]))
+    sys.path.extend(sys.argv[3:])  # started with -S: the third-party packages' folders
 
 import contextlib
 import importlib
 import io
 import json
-import os
-import signal
 import struct
 import traceback
 import warnings

@@ -14,7 +14,8 @@ import sys
 import pytest
 
 from autograder.grade import grade
-from autograder.sandbox import WorkerRunner
+from autograder import jail
+from autograder.sandbox import hidden_paths, site_package_dirs
 from tests.conftest import KIT
 
 NN = "neural_network.py"
@@ -38,7 +39,17 @@ def with_stub_library(sub, prelude: str = "", conv2d: str | None = None):
     return sub
 
 
-JAILED = bool(WorkerRunner(KIT, confine=True).hide)
+JAILED = bool(jail.choose(hidden_paths(), site_package_dirs())[0])
+# util-linux's unshare, independent of the kit's code: can this machine make the namespaces?
+NAMESPACES_HERE = subprocess.run(["unshare", "--mount", "--pid", "--fork", "true"], capture_output=True).returncode == 0 \
+    if shutil.which("unshare") else False
+
+
+def test_the_jail_is_used_wherever_the_machine_allows_it():
+    """A jail that silently falls back would let every attack below through unnoticed."""
+    if not NAMESPACES_HERE:
+        pytest.skip("this machine cannot make mount and PID namespaces")
+    assert JAILED
 
 
 @pytest.mark.parametrize("name, content", [
@@ -199,3 +210,52 @@ def test_a_hang_costs_one_time_limit_not_one_per_call(submission):
                for r in results if r.unit.id == "max_pool")
     assert all("max_pool never returned" in r.message and "at neural_network.py, line" in r.message
                for r in results if r.unit.id != "max_pool")
+
+
+# The attack runs only where it sees itself as process 1 of a PID namespace: outside one,
+# kill(-1) as root would take down the whole machine, test runner included.
+KILLER = """
+def conv2d(image, filter_kernel, stride=1):
+    import os, signal
+    if os.getpid() != 1:
+        raise RuntimeError('not in a PID namespace: this test attack refuses to fire')
+    for target in (os.getppid(), -1):
+        try:
+            os.kill(target, signal.SIGKILL)
+        except OSError:
+            pass
+    return None
+"""
+
+
+@pytest.mark.skipif(not JAILED, reason="no PID namespace on this machine")
+def test_the_worker_cannot_signal_the_grader(submission):
+    sub = submission((NN, "conv2d", KILLER))
+    results = grade(sub, units=["conv2d", "4.3.1"])
+    assert sum(r.score for r in results if r.unit.id == "conv2d") == 0
+    # Process 1 of a namespace ignores signals from inside it: the attack does nothing at all,
+    # and the code is graded for what it returns (None).
+    assert all("returned None" in r.message for r in results if r.unit.id == "conv2d")
+    assert all(r.passed for r in results if r.unit.id == "4.3.1")  # the grader and later units go on
+
+
+@pytest.mark.skipif(not JAILED, reason="no PID namespace on this machine")
+def test_processes_left_behind_die_with_the_worker(submission, tmp_path):
+    marker = tmp_path / "alive"
+    daemon = f"""
+def conv2d(image, filter_kernel, stride=1):
+    import os, time
+    if os.fork() == 0:
+        os.setsid()  # escape the process group, as a daemon would
+        time.sleep(3)
+        open({str(marker)!r}, 'w').write('still running')
+        os._exit(0)
+    return _real(image, filter_kernel, stride)
+"""
+    sub = submission()
+    text = (sub / NN).read_text().replace("def conv2d(", "def _real(", 1)
+    (sub / NN).write_text(text + "\n\n" + daemon)
+    assert score(sub) == pytest.approx(20)
+    import time
+    time.sleep(4)
+    assert not marker.exists()
