@@ -72,6 +72,15 @@ def cmd_gradescope(args) -> int:
     return 0
 
 
+def cmd_classroom(args) -> int:
+    from .classroom import workflow
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(workflow())
+    print(f"wrote {args.out}: copy it to .github/workflows/classroom.yml in the learners' template repository")
+    return 0
+
+
 def cmd_stubs(args) -> int:
     from .stubs import out_of_date, write_stubs
 
@@ -107,6 +116,10 @@ def main(argv=None) -> int:
     z = sub.add_parser("gradescope", help="build a Gradescope autograder zip (holds the reference: not for learners)")
     z.add_argument("zip", type=Path)
     z.set_defaults(func=cmd_gradescope)
+
+    c = sub.add_parser("classroom", help="write a GitHub Classroom workflow running the public tests per unit")
+    c.add_argument("out", type=Path, nargs="?", default=KIT / "classroom" / "classroom.yml")
+    c.set_defaults(func=cmd_classroom)
 
     s = sub.add_parser("stubs", help="check (or --write) exercises/ stubs generated from solutions/")
     s.add_argument("--write", action="store_true")
