@@ -147,7 +147,7 @@ class WorkerRunner:
             return self._hung(key, Outcome("timeout", detail={"seconds": timeout}))
         except (OSError, EOFError):
             code = self._kill(grace=1.0)  # it is ending anyway: let it say how
-            if code == -signal.SIGXCPU:
+            if code in (-signal.SIGXCPU, worker.CPU_EXIT):
                 return Outcome("cpu", detail={"seconds": self.cpu_seconds})
             return Outcome("crashed", detail={"returncode": code})
         if data is None:

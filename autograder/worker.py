@@ -27,9 +27,14 @@ def become_init(in_fd: int, out_fd: int) -> None:
     os.close(out_fd)
     _, status = os.waitpid(child, 0)
     if os.WIFSIGNALED(status):
-        signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
-        os.kill(os.getpid(), os.WTERMSIG(status))
+        sig = os.WTERMSIG(status)
+        if sig not in (signal.SIGKILL, signal.SIGSTOP):  # those two keep their default anyway
+            signal.signal(sig, signal.SIG_DFL)
+        os.kill(os.getpid(), sig)
     os._exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 1)
+
+
+CPU_EXIT = 128 + signal.SIGXCPU  # how a worker out of CPU time ends (even as a namespace's init)
 
 
 if __name__ == "__main__":
@@ -313,6 +318,9 @@ def serve(in_fd: int, out_fd: int) -> None:
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     sys.path.insert(0, os.getcwd())  # the submission; numpy is already imported from site-packages
+    # Process 1 of a PID namespace ignores signals it has no handler for, the kernel's
+    # "out of CPU time" included: handle it, so the limit ends the worker at once.
+    signal.signal(signal.SIGXCPU, lambda *_: os._exit(CPU_EXIT))
     warnings.simplefilter("ignore")  # plt.show() under Agg warns; warnings are not failures
     while True:
         frame = read_frame(in_fd)

@@ -259,3 +259,17 @@ def conv2d(image, filter_kernel, stride=1):
     import time
     time.sleep(4)
     assert not marker.exists()
+
+
+def test_cpu_limit_is_named(tmp_path):
+    """CPU time is capped per worker (threads can burn it faster than the wall clock runs)."""
+    from autograder.sandbox import WorkerRunner
+
+    (tmp_path / "burn.py").write_text("def burn():\n    while True:\n        pass\n")
+    with WorkerRunner(tmp_path, timeout=30, confine=True) as runner:
+        runner.cpu_seconds = 1
+        outcome = runner.call("burn", "burn", {})
+    assert outcome.status == "cpu"
+    from autograder.checks import Failure, value_of
+    with pytest.raises(Failure, match="used more than 1 s of CPU time"):
+        value_of(outcome, "burn()", "burn.py")
