@@ -29,6 +29,14 @@ def cmd_grade(args) -> int:
     from .sandbox import isolation_summary
 
     print(f"Grading {submission} (convention: {args.convention})\nworker: {isolation_summary()}\n")
+    if args.feedback:
+        from .pictures import draw, picture_path
+
+        for r in results:
+            if not r.passed:
+                path = draw(r, picture_path(args.feedback, r), reveal=r.test.tier == "public" or args.feedback_reveal)
+                if path is not None:
+                    r.message += f" (picture: {path})"
     print(table(results))
     print(f"\ngraded in {elapsed:.1f} s")
     if args.json:
@@ -81,6 +89,41 @@ def cmd_classroom(args) -> int:
     return 0
 
 
+def cmd_status(args) -> int:
+    from .learner import public_results, render_status
+
+    print(render_status(public_results(args.submission)))
+    return 0
+
+
+def cmd_hint(args) -> int:
+    from .learner import hint
+
+    print(hint(args.submission, args.unit, reset=args.reset))
+    return 0
+
+
+def cmd_watch(args) -> int:
+    from .learner import watch
+
+    watch(args.submission, interval=args.interval, clear=not args.no_clear)
+    return 0
+
+
+def cmd_compare(args) -> int:
+    from .learner import compare
+    from .units import BY_ID
+
+    if args.unit not in BY_ID:
+        print(f"error: no unit {args.unit!r}; units: {', '.join(BY_ID)}", file=sys.stderr)
+        return 2
+    if not (KIT / "solutions").is_dir():
+        print("error: this copy of the kit has no solutions/ folder to compare with", file=sys.stderr)
+        return 2
+    print(compare(args.submission, args.unit, args.feedback))
+    return 0
+
+
 def cmd_stubs(args) -> int:
     from .stubs import out_of_date, write_stubs
 
@@ -111,6 +154,10 @@ def main(argv=None) -> int:
     g.add_argument("--timeout", type=float, default=10.0, help="seconds allowed per call (default 10)")
     g.add_argument("--memory-mb", type=int, default=2048, help="memory cap of the worker (default 2048)")
     g.add_argument("--public-only", action="store_true", help="skip the hidden tests")
+    g.add_argument("--feedback", type=Path, metavar="DIR",
+                   help="write a PNG per failed check (input, expected, yours, difference) into DIR")
+    g.add_argument("--feedback-reveal", action="store_true",
+                   help="let hidden tests' pictures show the expected values too (off: learners never see them)")
     g.set_defaults(func=cmd_grade)
 
     z = sub.add_parser("gradescope", help="build a Gradescope autograder zip (holds the reference: not for learners)")
@@ -120,6 +167,27 @@ def main(argv=None) -> int:
     c = sub.add_parser("classroom", help="write a GitHub Classroom workflow running the public tests per unit")
     c.add_argument("out", type=Path, nargs="?", default=KIT / "classroom" / "classroom.yml")
     c.set_defaults(func=cmd_classroom)
+
+    def learner_parser(name, help_text):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--submission", type=Path, default=KIT / "exercises",
+                       help="your folder (default: exercises/)")
+        return p
+
+    st = learner_parser("status", "where you stand: every unit done / failing / not started, and what is next")
+    st.set_defaults(func=cmd_status)
+    h = learner_parser("hint", "the next hint for a unit (conv2d, max_pool, 4.2.1 ... 4.3.cnn)")
+    h.add_argument("unit")
+    h.add_argument("--reset", action="store_true", help="hide this unit's hints again")
+    h.set_defaults(func=cmd_hint)
+    w = learner_parser("watch", "re-run the public tests of each file you save; Ctrl-C stops")
+    w.add_argument("--interval", type=float, default=0.5, help="seconds between looks at the files")
+    w.add_argument("--no-clear", action="store_true", help="do not clear the screen between runs")
+    w.set_defaults(func=cmd_watch)
+    cp = learner_parser("compare", "your output next to the worked solution's, on the public inputs")
+    cp.add_argument("unit")
+    cp.add_argument("--feedback", type=Path, default=Path("feedback"), help="folder for pictures (default feedback/)")
+    cp.set_defaults(func=cmd_compare)
 
     s = sub.add_parser("stubs", help="check (or --write) exercises/ stubs generated from solutions/")
     s.add_argument("--write", action="store_true")

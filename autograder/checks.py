@@ -19,7 +19,12 @@ AXIS_NAMES = ("height (axis 0)", "width (axis 1)", "channels (axis 2)", "axis 3"
 
 
 class Failure(Exception):
-    """A check failed; ``str(failure)`` is the sentence shown to the learner."""
+    """A check failed; ``str(failure)`` is the sentence shown to the learner. ``data`` holds
+    what a picture of the failure needs (got/expected arrays, or the figure and its panels)."""
+
+    def __init__(self, message: str, **data):
+        super().__init__(message)
+        self.data = data
 
 
 @dataclass
@@ -29,6 +34,7 @@ class Mistake:
     says: str
     values: np.ndarray | None = None  # the output this mistake produces, when known
     shape: tuple | None = None  # else the shape it produces
+    shows: tuple[str, np.ndarray] | None = None  # a picture's extra panel that makes it plain
 
     def __post_init__(self):
         if self.values is not None:
@@ -125,14 +131,16 @@ def check_array(value: Value, expected: np.ndarray, *, call: str, mistakes: list
     expected = np.asarray(expected, dtype=float)
     _check_finite(got, call)
     if got.shape != expected.shape:
-        raise Failure(f"{call}: expected shape {expected.shape}, got {got.shape}: {_why_shape(got, expected, mistakes)}")
+        raise Failure(f"{call}: expected shape {expected.shape}, got {got.shape}: {_why_shape(got, expected, mistakes)}",
+                      got=got, expected=expected)
     close = np.isclose(got, expected, rtol=rtol, atol=atol)
     if close.all():
         return got
     for m in mistakes:
         if m.values is not None and m.values.shape == got.shape and np.allclose(got, m.values, rtol=rtol, atol=atol):
-            raise Failure(f"{call}: the shape is right but the values are not: {m.says}")
-    raise Failure(f"{call}: {_value_report(got, expected, close, rtol, atol, reveal)}")
+            raise Failure(f"{call}: the shape is right but the values are not: {m.says}", got=got, expected=expected,
+                          shows=m.shows)
+    raise Failure(f"{call}: {_value_report(got, expected, close, rtol, atol, reveal)}", got=got, expected=expected)
 
 
 def _check_finite(got: np.ndarray, call: str) -> None:
@@ -185,18 +193,21 @@ def check_figure(value: Value, call: str, panels: list[tuple[str, np.ndarray]], 
     if value.figure is None:
         raise Failure(f"{call} should return the matplotlib Figure it drew (fig from plt.subplots), got a {value.type}.")
     axes = value.figure
+    picture = {"figure": axes, "panels": panels}
     if len(axes) != len(panels):
-        raise Failure(f"{call}: the figure should have {len(panels)} panels side by side, it has {len(axes)}.")
+        raise Failure(f"{call}: the figure should have {len(panels)} panels side by side, it has {len(axes)}.", **picture)
     for k, ((what, array), ax) in enumerate(zip(panels, axes), start=1):
         if not ax["images"]:
-            raise Failure(f"{call}: panel {k} of the figure shows no image; it should show {what} with imshow.")
+            raise Failure(f"{call}: panel {k} of the figure shows no image; it should show {what} with imshow.",
+                          **picture)
         shown = ax["images"][0]
         if shown.shape != np.shape(array) or not np.allclose(shown, array, rtol=RTOL, atol=ATOL, equal_nan=True):
             raise Failure(
                 f"{call}: panel {k} of the figure should show {what} ({shape_text(array)}), "
-                f"but shows a {shape_text(shown)} image with other values.")
+                f"but shows a {shape_text(shown)} image with other values.", **picture)
         if not ax["title"].strip():
-            raise Failure(f"{call}: panel {k} ({what}) has no title; give every panel a title as the post does.")
+            raise Failure(f"{call}: panel {k} ({what}) has no title; give every panel a title as the post does.",
+                          **picture)
     if label is not None and str(label) not in axes[0]["title"]:
         raise Failure(f"{call}: the first panel's title should name the digit's label ({label}), as the post's "
-                      f"'Input Image (Digit: {label})' does; it is {axes[0]['title']!r}.")
+                      f"'Input Image (Digit: {label})' does; it is {axes[0]['title']!r}.", **picture)

@@ -49,7 +49,7 @@ def table(results: list[Result], width: int = 100) -> str:
         for message, group in failures.items():  # one line per distinct sentence
             who = test_name(group[0]).split(": ", 1)[1] if len(group) == 1 else f"{len(group)} tests"
             lines += textwrap.wrap(f"- {who}: {message}", width - 6, initial_indent="      ",
-                                   subsequent_indent="        ")
+                                   subsequent_indent="        ", break_on_hyphens=False, break_long_words=False)
     score, total = sum(r.score for r in results), sum(r.max_score for r in results)
     lines += ["-" * width, f"total: {score:.2f} / {total:.2f} points ({100 * score / total:.0f} %)"]
     return "\n".join(lines)

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.sandbox import InProcessRunner, WorkerRunner
-from autograder.units import BY_ID, LearnerLib, run_test
+from autograder.learner import public_runner
+from autograder.sandbox import InProcessRunner
+from autograder.units import BY_ID, public_libraries, run_test
 
 HERE = Path(__file__).resolve().parent
 
@@ -26,6 +27,8 @@ def pytest_addoption(parser):
     group.addoption("--in-process", action="store_true",
                     help="run your code inside pytest's process (no time limit; use with --pdb)")
     group.addoption("--call-timeout", type=float, default=10.0, help="seconds allowed per call (default 10)")
+    group.addoption("--feedback", default="feedback", metavar="DIR",
+                    help="folder for a picture of each failed check (default: feedback/); '' for none")
 
 
 def pytest_configure(config):
@@ -47,7 +50,7 @@ def runner(request):
         sys.path[:0] = [str(submission), str(HERE)]  # the given mnist.py comes from exercises/
         yield InProcessRunner(submission)
         return
-    with WorkerRunner(submission, timeout=request.config.getoption("--call-timeout"), extra_paths=[HERE]) as r:
+    with public_runner(submission, timeout=request.config.getoption("--call-timeout")) as r:
         yield r
 
 
@@ -57,13 +60,20 @@ def public_params(*unit_ids):
 
 
 @pytest.fixture
-def check(runner):
+def check(runner, request):
     """Run one public test; fail with the grader's sentence, without a traceback."""
+    folder = request.config.getoption("--feedback")
+
     def run(unit, test):
         # Exercises are checked against your own conv2d / max_pool (their own tests check those),
         # so each mistake shows up once, where it was made.
-        libs = [None] if unit.group == "library" else [LearnerLib(runner, own={"conv2d", "max_pool", "softmax"})]
-        result = run_test(unit, test, runner, libs)
+        result = run_test(unit, test, runner, public_libraries(unit, runner))
         if not result.passed:
-            pytest.fail(result.message, pytrace=False)
+            message = result.message
+            if folder:
+                from autograder.pictures import draw, picture_path
+                path = draw(result, picture_path(Path(folder), result), reveal=True)
+                if path is not None:
+                    message += f" (picture: {path})"
+            pytest.fail(message, pytrace=False)
     return run

@@ -38,7 +38,7 @@ def classroom(tmp_path):
 
 def batch(room, out, *extra):
     return subprocess.run([sys.executable, "-m", "autograder", "grade", str(room), "--out", str(out),
-                           "--timeout", "1", *extra], cwd=KIT, capture_output=True, text=True)
+                           "--timeout", "3", *extra], cwd=KIT, capture_output=True, text=True)
 
 
 def summary(out) -> dict[str, dict]:
@@ -67,7 +67,7 @@ def test_mixed_batch_gives_a_correct_summary(classroom, tmp_path):
 def test_interrupted_batch_resumes_without_regrading(classroom, tmp_path):
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(classroom), "--out", str(out),
-                             "--timeout", "1"], cwd=KIT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             "--timeout", "3"], cwd=KIT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list((out / "results").glob("*.json"))) < 2:

@@ -202,11 +202,11 @@ def test_a_hang_costs_one_time_limit_not_one_per_call(submission):
     sub = submission((NN, "max_pool", hang))
     import time
     start = time.monotonic()
-    results = grade(sub, units=["max_pool", "4.3.1", "4.3.3", "4.3.4", "4.3.cnn"], timeout=1)
-    assert time.monotonic() - start < 15  # 1 s limit once (+ grace), not once per call
+    results = grade(sub, units=["max_pool", "4.3.1", "4.3.3", "4.3.4", "4.3.cnn"], timeout=2)
+    assert time.monotonic() - start < 20  # 2 s limit once (+ grace), not once per call (~25 calls)
     failed = {r.unit.id for r in results if not r.passed}
     assert failed == {"max_pool", "4.3.1", "4.3.3", "4.3.4", "4.3.cnn"}
-    assert all("took longer than 1 s and was stopped (neural_network.py, line" in r.message
+    assert all("took longer than 2 s and was stopped (neural_network.py, line" in r.message
                for r in results if r.unit.id == "max_pool")
     assert all("max_pool never returned" in r.message and "at neural_network.py, line" in r.message
                for r in results if r.unit.id != "max_pool")

@@ -35,7 +35,8 @@ def conv2d_mistakes(image, kernel, stride, lib) -> list[Mistake]:
         ms.append(Mistake(f"the stride was applied to the output size as H // stride; {rule}.",
                           shape=(H // s, W // s)))
     if lib is not None:
-        ms.append(Mistake(lib.flip_says, lib.conv2d(image, np.asarray(kernel)[::-1, ::-1], s)))
+        ms.append(Mistake(lib.flip_says, lib.conv2d(image, np.asarray(kernel)[::-1, ::-1], s),
+                          shows=flipped_kernel(kernel)))
         if s > 1:  # windows stepped by 1 while the output has the strided size
             h, w = (H - kh) // s + 1, (W - kw) // s + 1
             ms.append(Mistake("window (i, j) must start at row i * stride and column j * stride, not at (i, j).",
@@ -44,6 +45,10 @@ def conv2d_mistakes(image, kernel, stride, lib) -> list[Mistake]:
             ms.append(Mistake("they match the kernel transposed (rows and columns swapped): index it as kernel[m, n], "
                               "m over rows, n over columns.", lib.conv2d(image, np.asarray(kernel).T, s)))
     return ms
+
+
+def flipped_kernel(kernel) -> tuple[str, np.ndarray]:
+    return "filter_kernel rotated 180 degrees:\nyour result matches this kernel", np.asarray(kernel, float)[::-1, ::-1]
 
 
 def check_conv2d(unit, call: Call, outcome, lib, reveal: bool) -> None:
@@ -121,10 +126,11 @@ def _conv_public() -> list[Test]:
             expected=np.full((2, 2), 1.25))]),
         Test("an asymmetric kernel, which tells correlation from convolution", "public", [Call(
             {"image": ramp, "filter_kernel": kernel, "stride": 1},
-            expected=10 * ramp[:3, :3] + 34, mistakes=[Mistake(FLIP_PUBLIC, flipped)])]),
+            expected=10 * ramp[:3, :3] + 34, mistakes=[Mistake(FLIP_PUBLIC, flipped, shows=flipped_kernel(kernel))])]),
         Test("a 2x3 image and a 2x1 kernel (non-square)", "public", [Call(
             {"image": tall, "filter_kernel": column, "stride": 1},
-            expected=np.array([[9.0, 12.0, 15.0]]), mistakes=[Mistake(FLIP_PUBLIC, [[6.0, 9.0, 12.0]])])]),
+            expected=np.array([[9.0, 12.0, 15.0]]),
+            mistakes=[Mistake(FLIP_PUBLIC, [[6.0, 9.0, 12.0]], shows=flipped_kernel(column))])]),
     ]
 
 
