@@ -63,7 +63,8 @@ def render_status(results: list[Result], width: int = 100) -> str:
     if todo:
         first = todo[0]
         lines += ["", f"Next: {first.unit.id} ({first.unit.function} in {first.unit.file})."]
-        lines += textwrap.wrap(first.message, width, initial_indent="  ", subsequent_indent="  ")
+        lines += textwrap.wrap(first.message, width, initial_indent="  ", subsequent_indent="  ",
+                               break_on_hyphens=False, break_long_words=False)
         lines.append(f"  Stuck? python -m autograder hint {first.unit.id}")
     else:
         lines += ["", "Every public test passes. Well done!"]

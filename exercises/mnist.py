@@ -56,6 +56,10 @@ def _fetch_openml() -> tuple[np.ndarray, np.ndarray, str]:
     if "delay" in params:
         kwargs["delay"] = 0.1
 
+    cache = Path(get_data_home()) / "openml.org"
+    if not cache.is_dir():  # fetch_openml has no progress hook: say what the wait is
+        print("First use: downloading MNIST from OpenML (about 15 MB; a minute or two). "
+              f"Later runs read the copy cached in {cache}.", flush=True)
     old_timeout = socket.getdefaulttimeout()
     if old_timeout is None:
         socket.setdefaulttimeout(_SOCKET_TIMEOUT_S)
@@ -72,7 +76,6 @@ def _fetch_openml() -> tuple[np.ndarray, np.ndarray, str]:
     X = np.asarray(X, dtype=np.float64)
     # OpenML gives the labels as strings ('5'), the exercises want integers.
     y = np.asarray(y).astype(np.int64)
-    cache = Path(get_data_home()) / "openml.org"
     return X, y, f"OpenML mnist_784, {len(y)} digits (cached in {cache})."
 
 

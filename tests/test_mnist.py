@@ -192,3 +192,13 @@ def test_sample_file_contents():
         assert sorted(data.files) == ["X", "y"]
         assert data["X"].dtype == np.uint8 and data["X"].shape == (500, 784)
         assert data["y"].dtype == np.uint8 and data["y"].shape == (500,)
+
+
+def test_first_download_says_what_the_wait_is(mnist, capsys, fake_openml, tmp_path):
+    """fetch_openml has no progress hook; before the first download the learner is told why it waits."""
+    mnist.load_mnist(3)
+    assert "First use: downloading MNIST from OpenML (about 15 MB" in capsys.readouterr().out
+    mnist._reset()
+    (tmp_path / "sklearn_data" / "openml.org").mkdir(parents=True, exist_ok=True)  # now cached
+    mnist.load_mnist(3)
+    assert "First use" not in capsys.readouterr().out
