@@ -86,3 +86,14 @@ def test_make_stub_keeps_given_code_and_docstrings():
     source = 'def f(x):\n    """Doc."""\n    y = x\n    ### BEGIN SOLUTION\n    return y\n    ### END SOLUTION\n'
     assert make_stub(source) == ('def f(x):\n    """Doc."""\n    y = x\n    # YOUR CODE HERE\n'
                                  '    raise NotImplementedError("f is not implemented yet")\n')
+
+
+def test_learner_commands_work_on_a_fresh_copy(fresh_copy):
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=fresh_copy, capture_output=True,
+                              text=True)
+    status = cli("status")
+    assert status.returncode == 0 and "0 / 100 points" in status.stdout and "Next: conv2d" in status.stdout
+    hint = cli("hint", "max_pool")
+    assert "Hint 1 of 3 for max_pool" in hint.stdout
+    assert (fresh_copy / "exercises" / ".hints.json").is_file()
