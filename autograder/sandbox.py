@@ -8,10 +8,12 @@ hang or crash costs that call only (the next call starts a fresh worker).
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import select
 import shutil
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -71,31 +73,27 @@ class InProcessRunner:
 class WorkerRunner:
     """Calls the learner's functions in a separate, limited process rooted at ``workdir``.
 
-    ``confine=True`` (grading) adds the jail: the kit hidden, the worker as ``nobody`` when
-    run as root, and the worker script run from a copy outside the kit.
+    ``confine=True`` (grading) adds the jail: workers are forked by a confined fork server
+    (the kit hidden, PID namespace, ``nobody`` where possible) that runs a copy of the worker
+    script from outside the kit.
     """
 
     def __init__(self, workdir: Path, timeout: float = 10.0, memory_mb: int = 2048, extra_paths=(),
                  confine: bool = False):
         self.workdir, self.timeout, self.memory_mb = Path(workdir), timeout, memory_mb
         self.extra_paths = [str(p) for p in extra_paths]  # importable after workdir (given files)
-        self.worker_script, self._script_dir = WORKER_SCRIPT, None
         self.cpu_seconds = 120  # a whole worker's life; wall-clock limits are per call
+        self.confined = confine
         self.hide: list[str] = []
         self.ids = None
         if confine:
             self.hide, self.ids = jail.choose(hidden_paths(), site_package_dirs())
-            # The kit (and the worker script in it) is hidden from the worker: run a copy.
-            self._script_dir = Path(tempfile.mkdtemp(prefix="nnkit-worker-"))
-            os.chmod(self._script_dir, 0o755)
-            self.worker_script = self._script_dir / WORKER_SCRIPT.name
-            shutil.copyfile(WORKER_SCRIPT, self.worker_script)
-            os.chmod(self.worker_script, 0o644)
             if self.ids:  # the worker, as nobody, owns its folder and nothing else
                 for path in [self.workdir, *self.workdir.rglob("*")]:
                     os.chown(path, *self.ids, follow_symlinks=False)
         self.hung: dict[str, Outcome] = {}  # "module.function" -> the timeout it caused
-        self.proc: subprocess.Popen | None = None
+        self.pid: int | None = None  # the running worker (as its fork server knows it, if any)
+        self.proc: subprocess.Popen | None = None  # the running worker, if not forked by a server
 
     def __enter__(self):
         return self
@@ -106,34 +104,37 @@ class WorkerRunner:
     def _spawn(self) -> None:
         to_worker_r, self._to_worker = os.pipe()
         self._from_worker, from_worker_w = os.pipe()
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": str(self.workdir),
-            "MPLBACKEND": "Agg",  # plt.show() must never block
-            "MPLCONFIGDIR": str(self.workdir / ".matplotlib"),
-            "NNKIT_OFFLINE": "1",  # graded code never reaches the network
-            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "NNKIT_PID_NAMESPACE": "1" if self.hide else "0",
-        }
-        # -S: no site-packages processing, so no .pth file (an editable install of the kit
-        # among them) runs; the third-party packages' folders are passed explicitly.
-        paths = [*self.extra_paths, *site_package_dirs()]
-        self.proc = subprocess.Popen(
-            [sys.executable, "-I", "-S", str(self.worker_script), str(to_worker_r), str(from_worker_w), *paths],
-            cwd=self.workdir, env=env, pass_fds=(to_worker_r, from_worker_w),
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True, preexec_fn=jail.confine(self.hide, self.ids, self.memory_mb, self.cpu_seconds),
-        )
-        os.close(to_worker_r)
-        os.close(from_worker_w)
+        try:
+            if self.confined:  # a fork of the preloaded, confined fork server
+                self.pid = self._zygote().fork(self.workdir, to_worker_r, from_worker_w)
+            else:
+                # -S: no site-packages processing, so no .pth file (an editable install of the
+                # kit among them) runs; the third-party packages' folders are passed explicitly.
+                self.proc = subprocess.Popen(
+                    [sys.executable, "-I", "-S", str(WORKER_SCRIPT), str(to_worker_r), str(from_worker_w),
+                     *self.extra_paths, *site_package_dirs()],
+                    cwd=self.workdir, env={**worker_env(), "NNKIT_PID_NAMESPACE": "0"},
+                    pass_fds=(to_worker_r, from_worker_w),
+                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    start_new_session=True, preexec_fn=jail.confine([], None, self.memory_mb, self.cpu_seconds))
+                self.pid = self.proc.pid
+        except BaseException:
+            for fd in (self._to_worker, self._from_worker):
+                os.close(fd)
+            raise
+        finally:
+            os.close(to_worker_r)
+            os.close(from_worker_w)
+
+    def _zygote(self) -> "Zygote":
+        return Zygote.get(self.hide, self.ids, self.memory_mb, self.cpu_seconds)
 
     def call(self, module: str, function: str, kwargs: dict, timeout: float | None = None) -> Outcome:
         timeout = self.timeout if timeout is None else timeout
         key = f"{module}.{function}"
         if key in self.hung:  # one hang costs its unit once, not a time limit per call
             return self.hung[key]
-        if self.proc is None:
+        if self.pid is None:
             try:
                 self._spawn()
             except (OSError, subprocess.SubprocessError) as exc:  # the grader must not crash
@@ -194,27 +195,102 @@ class WorkerRunner:
 
     def _kill(self, grace: float = 0.0) -> int | None:
         """End the worker and everything it started; the next call spawns a fresh one."""
-        if self.proc is None:
+        if self.pid is None:
             return None
-        try:
-            self.proc.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            pass
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        code = self.proc.wait()
+        if self.proc is None:  # forked by the server, which ends it (and what it left behind)
+            code = self._zygote().end(self.pid, grace)
+        else:
+            try:
+                self.proc.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                pass
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            code = self.proc.wait()
+            self.proc = None
         for fd in (self._to_worker, self._from_worker):
             os.close(fd)
-        self.proc = None
+        self.pid = None
         return code
 
     def close(self) -> None:
         self._kill()
-        if self._script_dir is not None:
-            shutil.rmtree(self._script_dir, ignore_errors=True)
-            self._script_dir = None
+
+
+def worker_env() -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "MPLBACKEND": "Agg",  # plt.show() must never block
+        "NNKIT_OFFLINE": "1",  # graded code never reaches the network
+        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
+class Zygote:
+    """The confined fork server (``worker.py --zygote``): started once per grading process
+    and configuration, it has numpy and matplotlib imported and forks a fresh worker per
+    submission, so a worker costs milliseconds, not half a second of imports."""
+
+    _running: dict[tuple, "Zygote"] = {}
+
+    @classmethod
+    def get(cls, hide, ids, memory_mb, cpu_seconds) -> "Zygote":
+        key = (tuple(hide), ids, memory_mb, cpu_seconds)
+        zygote = cls._running.get(key)
+        if zygote is None or zygote.proc.poll() is not None:
+            zygote = cls._running[key] = cls(hide, ids, memory_mb, cpu_seconds)
+        return zygote
+
+    def __init__(self, hide, ids, memory_mb, cpu_seconds):
+        self.home = Path(tempfile.mkdtemp(prefix="nnkit-zygote-"))
+        os.chmod(self.home, 0o755)
+        # The kit (and the worker script in it) is hidden from the server: run a copy.
+        script = self.home / WORKER_SCRIPT.name
+        shutil.copyfile(WORKER_SCRIPT, script)
+        os.chmod(script, 0o644)
+        (self.home / "mpl").mkdir()
+        for path in matplotlib_cache():  # the font list, so matplotlib does not rebuild it
+            shutil.copyfile(path, self.home / "mpl" / path.name)
+        if ids:
+            for path in [self.home / "mpl", *(self.home / "mpl").iterdir()]:
+                os.chown(path, *ids)
+        self.control, theirs = socket.socketpair()
+        env = {**worker_env(), "HOME": str(self.home), "MPLCONFIGDIR": str(self.home / "mpl"),
+               "NNKIT_PID_NAMESPACE": "1" if hide else "0"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", "-S", str(script), "--zygote", str(theirs.fileno()), *site_package_dirs()],
+            cwd=self.home, env=env, pass_fds=(theirs.fileno(),),
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True, preexec_fn=jail.confine(hide, ids, memory_mb, cpu_seconds))
+        theirs.close()
+        atexit.register(self.stop)
+
+    def _ask(self, request: dict, fds=()) -> dict:
+        socket.send_fds(self.control, [json.dumps(request).encode()], list(fds))
+        reply = self.control.recv(4096)
+        if not reply:
+            raise OSError("the worker's fork server stopped")
+        return json.loads(reply)
+
+    def fork(self, workdir: Path, in_fd: int, out_fd: int) -> int:
+        return self._ask({"op": "fork", "workdir": str(workdir)}, (in_fd, out_fd))["pid"]
+
+    def end(self, pid: int, grace: float = 0.0) -> int | None:
+        try:
+            return self._ask({"op": "end", "pid": pid, "grace": grace})["code"]
+        except (OSError, ValueError):
+            return None
+
+    def stop(self) -> None:
+        self.control.close()  # the server reads end-of-file and exits, ending its namespace
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        shutil.rmtree(self.home, ignore_errors=True)
 
 
 def isolation_summary() -> str:

@@ -16,15 +16,15 @@ import signal
 import sys
 
 
-def become_init(in_fd: int, out_fd: int) -> None:
+def become_init(fds: list[int]) -> None:
     """In a fresh PID namespace (NNKIT_PID_NAMESPACE=1) only this process's children are
     inside it, and this process may not even start threads: fork at once, let the child
     (process 1 there) go on, and mirror how it ends."""
     child = os.fork()
     if child == 0:
         return
-    os.close(in_fd)  # only the child talks to the grader; its death must close the pipe
-    os.close(out_fd)
+    for fd in set(fds):  # only the child talks to the grader; its death must close the pipes
+        os.close(fd)
     _, status = os.waitpid(child, 0)
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
@@ -38,12 +38,15 @@ CPU_EXIT = 128 + signal.SIGXCPU  # how a worker out of CPU time ends (even as a 
 
 
 if __name__ == "__main__":
+    # worker.py IN_FD OUT_FD PATHS...  (one worker) | worker.py --zygote CONTROL_FD PATHS...
+    _FDS = [int(sys.argv[2])] if sys.argv[1] == "--zygote" else [int(sys.argv[1]), int(sys.argv[2])]
     if os.environ.get("NNKIT_PID_NAMESPACE") == "1":
-        become_init(int(sys.argv[1]), int(sys.argv[2]))
+        become_init(_FDS)
     sys.path.extend(sys.argv[3:])  # started with -S: the third-party packages' folders
 
 import contextlib
 import importlib
+import importlib.util
 import io
 import json
 import struct
@@ -312,12 +315,119 @@ def _close_figures() -> None:
         pyplot.close("all")
 
 
+def quiet_layout() -> None:
+    """Workers skip matplotlib's tight_layout: it only moves panels (about 35 ms a figure),
+    and nothing it changes is checked. Applied when the learner's code imports matplotlib."""
+    import matplotlib.figure
+
+    matplotlib.figure.Figure.tight_layout = lambda self, *args, **kwargs: None
+
+
+class _QuietLayoutOnImport:
+    """A meta-path hook that applies quiet_layout right after matplotlib.figure is imported,
+    so a worker that never plots never pays for importing matplotlib."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "matplotlib.figure":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        loader = spec.loader
+        original = loader.exec_module
+
+        def exec_module(module):
+            original(module)
+            module.Figure.tight_layout = lambda self, *args, **kwargs: None
+
+        loader.exec_module = exec_module
+        return spec
+
+
+def zygote(control_fd: int) -> None:
+    """A fork server: import numpy and matplotlib once, then fork one fresh worker per
+    request. Runs no submitted code itself. As process 1 of the PID namespace it also ends
+    every process a finished worker left behind."""
+    import socket
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    warm = plt.figure()  # load fonts and the renderer now, not in every child
+    warm.text(0.5, 0.5, "warm")
+    warm.canvas.draw()
+    plt.close(warm)
+    control = socket.socket(fileno=control_fd)
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(control, 4096, 2)
+        except OSError:
+            return
+        if not message:
+            return  # the grader is gone
+        request = json.loads(message)
+        if request["op"] == "fork":
+            pid = os.fork()
+            if pid == 0:
+                control.close()
+                os.setsid()
+                os.chdir(request["workdir"])
+                os.environ["HOME"] = request["workdir"]
+                serve(fds[0], fds[1])
+                os._exit(0)
+            for fd in fds:
+                os.close(fd)
+            reply = {"pid": pid}
+        elif request["op"] == "end":  # the grader is done with this worker, or it must stop
+            code = _end(request["pid"], request.get("grace", 0.0))
+            reply = {"code": code}
+        else:
+            reply = {"error": "unknown op"}
+        control.sendall(json.dumps(reply).encode())
+
+
+def _end(pid: int, grace: float) -> int | None:
+    """Give the worker ``grace`` seconds to end by itself, kill it and its group, and, as
+    process 1 of a PID namespace, every other process there; return how the worker ended."""
+    import time
+
+    code, deadline = None, time.monotonic() + grace
+    while code is None:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            code = os.waitstatus_to_exitcode(status)
+        elif time.monotonic() >= deadline:
+            break
+        else:
+            time.sleep(0.01)
+    for target in ([-1] if os.getpid() == 1 else []) + [-pid]:  # kill(-1) only inside a namespace
+        try:
+            os.kill(target, signal.SIGKILL)
+        except OSError:
+            pass
+    while True:  # reap the worker and any orphans
+        try:
+            done, status = os.waitpid(-1, 0 if code is None else os.WNOHANG)
+        except ChildProcessError:
+            break
+        if done == 0:
+            break
+        if done == pid and code is None:
+            code = os.waitstatus_to_exitcode(status)
+    return code
+
+
 def serve(in_fd: int, out_fd: int) -> None:
     # Nothing the learner prints or reads may touch the protocol's pipes.
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     sys.path.insert(0, os.getcwd())  # the submission; numpy is already imported from site-packages
+    if "matplotlib.figure" in sys.modules:
+        quiet_layout()
+    else:
+        sys.meta_path.insert(0, _QuietLayoutOnImport())
     # Process 1 of a PID namespace ignores signals it has no handler for, the kernel's
     # "out of CPU time" included: handle it, so the limit ends the worker at once.
     signal.signal(signal.SIGXCPU, lambda *_: os._exit(CPU_EXIT))
@@ -334,4 +444,7 @@ def serve(in_fd: int, out_fd: int) -> None:
 
 
 if __name__ == "__main__":
-    serve(int(sys.argv[1]), int(sys.argv[2]))
+    if sys.argv[1] == "--zygote":
+        zygote(_FDS[0])
+    else:
+        serve(*_FDS)

@@ -402,10 +402,13 @@ def conv2d(image: NDArray[np.floating], filter_kernel: NDArray[np.floating], str
     H_out = (H - kh) // stride + 1
     W_out = (W - kw) // stride + 1
     out = np.zeros((H_out, W_out))
-    for i in range(H_out):
-        for j in range(W_out):
-            window = image[i * stride:i * stride + kh, j * stride:j * stride + kw]
-            out[i, j] = np.sum(window * filter_kernel)
+    # Slide the image under the kernel rather than the kernel over the image: for kernel cell
+    # (m, n), output cell (i, j) needs image[i*stride + m, j*stride + n], so all of them come
+    # from one strided slice. kh * kw array operations instead of H_out * W_out Python steps.
+    for m in range(kh):
+        for n in range(kw):
+            cells = image[m:m + (H_out - 1) * stride + 1:stride, n:n + (W_out - 1) * stride + 1:stride]
+            out += filter_kernel[m, n] * cells
     return out
     ### END SOLUTION
 
@@ -434,10 +437,12 @@ def max_pool(X: NDArray[np.floating], size: int = 2, stride: int = 2) -> NDArray
     H, W, C = X.shape
     H_out = (H - size) // stride + 1
     W_out = (W - size) // stride + 1
-    out = np.zeros((H_out, W_out, C))
-    for i in range(H_out):
-        for j in range(W_out):
-            window = X[i * stride:i * stride + size, j * stride:j * stride + size, :]
-            out[i, j, :] = np.max(window, axis=(0, 1))  # one maximum per channel
+    # As in conv2d, one strided slice per window cell (m, n); the running maximum starts from
+    # the first cell's values, never from 0, so negative maps pool right. Each channel on its own.
+    out = None
+    for m in range(size):
+        for n in range(size):
+            cells = X[m:m + (H_out - 1) * stride + 1:stride, n:n + (W_out - 1) * stride + 1:stride, :]
+            out = cells.astype(float) if out is None else np.maximum(out, cells)
     return out[:, :, 0] if two_d else out
     ### END SOLUTION

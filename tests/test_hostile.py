@@ -212,12 +212,13 @@ def test_a_hang_costs_one_time_limit_not_one_per_call(submission):
                for r in results if r.unit.id != "max_pool")
 
 
-# The attack runs only where it sees itself as process 1 of a PID namespace: outside one,
-# kill(-1) as root would take down the whole machine, test runner included.
+# The attack runs only where it sees itself inside a nested PID namespace (NSpid lists one pid
+# per level): outside one, kill(-1) as root would take down the whole machine, test runner included.
 KILLER = """
 def conv2d(image, filter_kernel, stride=1):
     import os, signal
-    if os.getpid() != 1:
+    levels = [l for l in open('/proc/self/status') if l.startswith('NSpid:')][0].split()[1:]
+    if len(levels) < 2:
         raise RuntimeError('not in a PID namespace: this test attack refuses to fire')
     for target in (os.getppid(), -1):
         try:
@@ -233,8 +234,9 @@ def test_the_worker_cannot_signal_the_grader(submission):
     sub = submission((NN, "conv2d", KILLER))
     results = grade(sub, units=["conv2d", "4.3.1"])
     assert sum(r.score for r in results if r.unit.id == "conv2d") == 0
-    # Process 1 of a namespace ignores signals from inside it: the attack does nothing at all,
-    # and the code is graded for what it returns (None).
+    # Its parent is the fork server, process 1 of the namespace, which ignores signals from
+    # inside it; nothing else is visible. The attack does nothing, and the code is graded for
+    # what it returns (None).
     assert all("returned None" in r.message for r in results if r.unit.id == "conv2d")
     assert all(r.passed for r in results if r.unit.id == "4.3.1")  # the grader and later units go on
 
