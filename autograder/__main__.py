@@ -11,8 +11,14 @@ from .units import CONVENTIONS, KIT
 
 
 def cmd_grade(args) -> int:
-    from .grade import grade
-    from .report import results_json, table
+    try:
+        from .grade import grade
+        from .report import results_json, table
+        import reference  # noqa: F401  (the hidden reference: only the instructor's kit has it)
+    except ImportError:
+        print("error: grading needs the instructor's copy of the kit (with reference/); this is a learner's "
+              "copy: use `pytest exercises` or `python -m autograder status`.", file=sys.stderr)
+        return 2
 
     missing = [p for p in args.submission if not p.is_dir()]
     if missing:
@@ -124,6 +130,18 @@ def cmd_compare(args) -> int:
     return 0
 
 
+def cmd_release(args) -> int:
+    from .release import build
+
+    if args.out.exists():
+        print(f"error: {args.out} exists; give a new folder", file=sys.stderr)
+        return 2
+    files = build(args.out)
+    print(f"wrote {args.out}: {len(files)} files for learners (stubs, public tests, checks, MNIST sample; "
+          "no reference, solutions or hidden tests)")
+    return 0
+
+
 def cmd_stubs(args) -> int:
     from .stubs import out_of_date, write_stubs
 
@@ -188,6 +206,10 @@ def main(argv=None) -> int:
     cp.add_argument("unit")
     cp.add_argument("--feedback", type=Path, default=Path("feedback"), help="folder for pictures (default feedback/)")
     cp.set_defaults(func=cmd_compare)
+
+    r = sub.add_parser("release", help="write the learners' copy: no reference, solutions or hidden tests")
+    r.add_argument("out", type=Path)
+    r.set_defaults(func=cmd_release)
 
     s = sub.add_parser("stubs", help="check (or --write) exercises/ stubs generated from solutions/")
     s.add_argument("--write", action="store_true")

@@ -299,9 +299,19 @@ def isolation_summary() -> str:
     return jail.describe(bool(hide), ids)
 
 
+THIRD_PARTY = ("numpy", "scipy", "matplotlib", "sklearn", "PIL")
+
+
 def site_package_dirs() -> list[str]:
-    """Where the third-party packages live (numpy, scipy, matplotlib, ...)."""
+    """Where the third-party packages live: the site folders, and wherever numpy and friends
+    are found (a virtualenv may reach them through a .pth file, which -S does not read)."""
+    import importlib.util
+
     dirs = [*site.getsitepackages(), site.getusersitepackages()]
+    for name in THIRD_PARTY:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.submodule_search_locations:
+            dirs.append(os.path.dirname(list(spec.submodule_search_locations)[0]))
     return [d for d in dict.fromkeys(dirs) if os.path.isdir(d)]
 
 
