@@ -52,7 +52,7 @@ import json
 import struct
 import traceback
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from autograder.release import build
-from tests.conftest import KIT, SOLUTIONS
+from tests.conftest import SOLUTIONS
 
 
 @pytest.fixture(scope="module")

@@ -28,15 +28,18 @@ def check_average(unit, call: Call, outcome, lib, reveal: bool) -> None:
     image = call.inputs.get("image", POST_IMAGE)
     kernel = call.inputs.get("filter_kernel", AVERAGE_2x2)
     stride = call.inputs.get("stride", 1)
-    text = describe_inputs(unit.function, call.kwargs)
-    value = value_of(outcome, text, unit.file)
-    expected = lib.conv2d(image, kernel, stride)
     mistakes = [Mistake("that is the answer for the post's own image and filter: use the image and "
                         "filter_kernel arguments.", lib.conv2d(POST_IMAGE, AVERAGE_2x2, stride))]
     if stride != 1:
         mistakes.append(Mistake("that is the stride-1 result: pass the stride argument on to conv2d.",
                                 lib.conv2d(image, kernel, 1)))
-    check_array(value, expected, call=text, mistakes=mistakes, reveal=reveal)
+    check_one_array(unit, call, outcome, lib.conv2d(image, kernel, stride), mistakes, reveal)
+
+
+def check_one_array(unit, call: Call, outcome, expected, mistakes, reveal: bool) -> None:
+    """An exercise that returns one array and prints its shape, as the post's do."""
+    text = describe_inputs(unit.function, call.kwargs)
+    check_array(value_of(outcome, text, unit.file), expected, call=text, mistakes=mistakes, reveal=reveal)
     check_printed(outcome.stdout, text, {"the output's shape": str(expected.shape)})
 
 
