@@ -142,6 +142,16 @@ def cmd_release(args) -> int:
     return 0
 
 
+def cmd_nbgrader(args) -> int:
+    from .notebook import write_course
+
+    for path in write_course(args.course):
+        print(f"wrote {path}")
+    print(f"then, in {args.course}: nbgrader generate_assignment part4_2 (and part4_3), release, collect, "
+          "autograde, generate_feedback")
+    return 0
+
+
 def cmd_stubs(args) -> int:
     from .stubs import out_of_date, write_stubs
 
@@ -210,6 +220,10 @@ def main(argv=None) -> int:
     r = sub.add_parser("release", help="write the learners' copy: no reference, solutions or hidden tests")
     r.add_argument("out", type=Path)
     r.set_defaults(func=cmd_release)
+
+    nb = sub.add_parser("nbgrader", help="write an nbgrader course (source notebooks, config) from the kit")
+    nb.add_argument("course", type=Path)
+    nb.set_defaults(func=cmd_nbgrader)
 
     s = sub.add_parser("stubs", help="check (or --write) exercises/ stubs generated from solutions/")
     s.add_argument("--write", action="store_true")

@@ -240,7 +240,7 @@ def run_call(request: dict, root: str | None = None) -> dict:
         signal.setitimer(signal.ITIMER_REAL, limit)
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(_Capped()):
         try:
-            fn = getattr(_import(module, root), function, None)
+            fn = request["callable"] if "callable" in request else getattr(_import(module, root), function, None)
             if fn is None:
                 reply = {"status": "missing_function"}
             else:
