@@ -20,7 +20,7 @@ import warnings
 from pathlib import Path
 
 from .sandbox import Outcome, outcome_from_reply
-from .units import BY_ID, KIT, UNITS, ReferenceLib, LearnerLib, public_libraries, run_test
+from .units import BY_ID, KIT, LearnerLib, ReferenceLib, public_libraries, run_test
 from . import worker
 
 ASSIGNMENTS = {"part4_2": ["conv2d", "4.2.1", "4.2.2", "4.2.3", "4.2.4"],

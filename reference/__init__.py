@@ -42,3 +42,5 @@ def softmax(Z: NDArray) -> NDArray[np.float64]:
 
 
 from reference.batch import cnn_forward, conv2d_batch, max_pool_batch  # noqa: E402  (batched versions)
+
+__all__ = ["conv2d", "max_pool", "softmax", "conv2d_batch", "max_pool_batch", "cnn_forward"]

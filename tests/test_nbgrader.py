@@ -16,7 +16,6 @@ nbformat = pytest.importorskip("nbformat")
 pytest.importorskip("nbgrader")
 
 from autograder.notebook import write_course  # noqa: E402
-from tests.conftest import KIT  # noqa: E402
 
 POST_CONV2D = """def conv2d(image, filter_kernel, stride=1):
     from scipy import signal
