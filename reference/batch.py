@@ -31,10 +31,11 @@ from numpy.typing import NDArray
 
 __all__ = ["conv2d_batch", "max_pool_batch", "cnn_forward", "conv_pool_batch"]
 
-# Scratch per worker thread, in bytes (fused conv -> pool: 54 MNIST images in float32, 27 in
-# float64). Smaller chunks pay more per-chunk Python overhead (~10 NumPy calls each); from
-# here to 2x larger measured the same.
-_SCRATCH_BYTES = 4 << 20
+# Scratch per worker thread, in bytes (fused conv -> pool: 81 MNIST images in float32, 40 in
+# float64). Smaller chunks pay more per-chunk Python overhead (~15 NumPy calls each, and two
+# threads contend for the GIL between them: float64 forward 25% slower at half this size);
+# 4-8 MiB measured about the same.
+_SCRATCH_BYTES = 6 << 20
 _MAX_CHUNK = 256
 
 Worker = Callable[[int, int], None]
@@ -121,11 +122,12 @@ _madvise = _libc_madvise() if sys.platform.startswith("linux") and hasattr(mmap,
 def _empty_output(shape: tuple, dt: np.dtype) -> NDArray:
     """np.empty for a big result, with its pages kept at 4 KiB.
 
-    NumPy asks for 2 MiB transparent huge pages for arrays over 4 MiB. On this VM, free 2 MiB
-    blocks are handed back to the host within seconds, so faulting in a huge page later costs
-    ~3 ms (216 MB: 270-460 ms) against 110-150 ms for the same bytes in 4 KiB pages; only
-    back-to-back calls reuse huge pages while they are still hot (26 ms). A result is written
-    once, so the 4 KiB cost is what a user calling this now and then pays.
+    NumPy asks for 2 MiB transparent huge pages for arrays over 4 MiB. Measured on this VM:
+    first-touching a 216 MB result in huge pages took 190-680 ms when the last big free was a
+    few seconds earlier (free 2 MiB blocks seem to go back to the host), 20-30 ms only when
+    reused back to back; in 4 KiB pages it took 100-200 ms either way. A user calling these
+    now and then pays the first figure, so results get 4 KiB pages. Linux only; elsewhere,
+    or if madvise fails, this is plain np.empty.
     """
     out = np.empty(shape, dt)
     if _madvise is not None and out.nbytes >= 1 << 22:
