@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import ast
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -10,6 +12,11 @@ import pytest
 
 KIT = Path(__file__).resolve().parents[1]
 SOLUTIONS = KIT / "solutions"
+
+
+def cli(*args, cwd=KIT) -> subprocess.CompletedProcess:
+    """`python -m autograder ARGS` as a user runs it, from ``cwd``."""
+    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=cwd, capture_output=True, text=True)
 
 
 def replace_function(path: Path, name: str, new_source: str) -> None:

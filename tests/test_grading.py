@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import jsonschema
 import pytest
 
 from autograder.grade import grade
 from autograder.units import UNITS
-from tests.conftest import KIT
+from tests.conftest import KIT, cli
 
 SCHEMA = json.loads((KIT / "autograder" / "results.schema.json").read_text())
 POST_CONV2D = """
@@ -23,14 +21,10 @@ def conv2d(image, filter_kernel, stride=1):
 """
 
 
-def run_cli(*args, cwd=KIT):
-    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=cwd, capture_output=True, text=True)
-
-
 @pytest.mark.parametrize("folder, score", [("solutions", 100), ("exercises", 0)])
 def test_cli_scores_solutions_full_and_stubs_zero(folder, score, tmp_path):
     out = tmp_path / "results.json"
-    proc = run_cli("grade", folder, "--json", str(out))
+    proc = cli("grade", folder, "--json", str(out))
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(out.read_text())
     jsonschema.validate(doc, SCHEMA)
@@ -42,7 +36,7 @@ def test_cli_scores_solutions_full_and_stubs_zero(folder, score, tmp_path):
 
 
 def test_cli_refuses_a_folder_that_does_not_exist(tmp_path):
-    proc = run_cli("grade", str(tmp_path / "nope"))
+    proc = cli("grade", str(tmp_path / "nope"))
     assert proc.returncode == 2 and "is not a folder" in proc.stderr
 
 

@@ -12,12 +12,8 @@ import time
 import pytest
 from PIL import Image
 
-from tests.conftest import KIT, SOLUTIONS
+from tests.conftest import KIT, SOLUTIONS, cli
 from tests.test_diagnostics import MISTAKES
-
-
-def cli(*args, cwd=KIT):
-    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=cwd, capture_output=True, text=True)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 from autograder.stubs import make_stub, out_of_date
 from autograder.units import UNITS
-from tests.conftest import KIT
+from tests.conftest import KIT, cli
 
 
 @pytest.fixture(scope="module")
@@ -89,11 +89,8 @@ def test_make_stub_keeps_given_code_and_docstrings():
 
 
 def test_learner_commands_work_on_a_fresh_copy(fresh_copy):
-    def cli(*args):
-        return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=fresh_copy, capture_output=True,
-                              text=True)
-    status = cli("status")
+    status = cli("status", cwd=fresh_copy)
     assert status.returncode == 0 and "0 / 100 points" in status.stdout and "Next: conv2d" in status.stdout
-    hint = cli("hint", "max_pool")
+    hint = cli("hint", "max_pool", cwd=fresh_copy)
     assert "Hint 1 of 3 for max_pool" in hint.stdout
     assert (fresh_copy / "exercises" / ".hints.json").is_file()
