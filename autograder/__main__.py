@@ -20,6 +20,11 @@ def cmd_grade(args) -> int:
               "copy: use `pytest exercises` or `python -m autograder status`.", file=sys.stderr)
         return 2
 
+    if args.nbgrader:
+        return cmd_grade_course(args)
+    if not args.submission:
+        print("error: give a submission folder (or several with --out), or --nbgrader COURSE_DIR", file=sys.stderr)
+        return 2
     missing = [p for p in args.submission if not p.is_dir()]
     if missing:
         print(f"error: {missing[0]} is not a folder; pass folders laid out like exercises/.", file=sys.stderr)
@@ -50,6 +55,41 @@ def cmd_grade(args) -> int:
         args.json.write_text(json.dumps(results_json(results, elapsed), indent=2) + "\n")
         print(f"results written to {args.json}")
     return 0  # grading finished, whatever the score
+
+
+def cmd_grade_course(args) -> int:
+    try:
+        from .gradebook import grade_course
+    except ImportError:
+        print("error: --nbgrader needs nbgrader installed (pip install nbgrader)", file=sys.stderr)
+        return 2
+    if args.submission:
+        print("error: with --nbgrader, give no submission folders: they are read from COURSE_DIR/submitted/",
+              file=sys.stderr)
+        return 2
+    if not (args.nbgrader / "nbgrader_config.py").is_file():
+        print(f"error: {args.nbgrader} has no nbgrader_config.py; give the course folder "
+              "(python -m autograder nbgrader COURSE_DIR writes one)", file=sys.stderr)
+        return 2
+    from .sandbox import isolation_summary
+
+    print(f"worker: {isolation_summary()}", file=sys.stderr)
+    start = time.monotonic()
+    try:
+        outcome = grade_course(args.nbgrader, args.assignment, args.student, out=args.out, jobs=args.jobs,
+                               convention=args.convention, timeout=args.timeout, memory_mb=args.memory_mb,
+                               hidden=not args.public_only)
+    except LookupError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    print(f"{'submission':<30} score")
+    for name, score in outcome.items():
+        print(f"{name:<30} {score if isinstance(score, str) else f'{score:g}'}")
+    graded = sum(not isinstance(s, str) for s in outcome.values())
+    print(f"\n{graded} of {len(outcome)} submissions graded in the sandbox in {time.monotonic() - start:.1f} s; "
+          f"scores written to the gradebook, feedback pages to {args.nbgrader}/feedback/. "
+          f"Next: `nbgrader export` or `nbgrader release_feedback` in {args.nbgrader}.")
+    return 0
 
 
 def cmd_batch(args, options) -> int:
@@ -170,8 +210,14 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     g = sub.add_parser("grade", help="grade a submission folder (laid out like exercises/), or many")
-    g.add_argument("submission", type=Path, nargs="+",
-                   help="a submission folder; with --out, several, or folders of submission folders")
+    g.add_argument("submission", type=Path, nargs="*",
+                   help="a submission folder (.py files laid out like exercises/, or nbgrader notebooks); "
+                        "with --out, several, or folders of submission folders")
+    g.add_argument("--nbgrader", type=Path, metavar="COURSE_DIR",
+                   help="grade the course's submitted/<student>/<assignment>/ notebooks in the sandbox and "
+                        "write the scores into its gradebook (instead of nbgrader autograde)")
+    g.add_argument("--assignment", action="append", help="with --nbgrader: only this assignment (repeatable)")
+    g.add_argument("--student", action="append", help="with --nbgrader: only this student (repeatable)")
     g.add_argument("--json", type=Path, help="write Gradescope's results.json schema here (one submission)")
     g.add_argument("--out", type=Path, help="batch: write OUT/results/<name>.json and OUT/summary.csv; "
                                             "a re-run skips what is already graded")

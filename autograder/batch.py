@@ -18,7 +18,8 @@ from .units import UNITS
 
 
 def is_submission(folder: Path) -> bool:
-    return any((folder / u.file).exists() for u in UNITS)
+    """Laid out like exercises/, or holding notebooks (nbgrader submissions)."""
+    return any((folder / u.file).exists() for u in UNITS) or any(folder.glob("*.ipynb"))
 
 
 def expand(paths: list[Path]) -> dict[str, Path]:
@@ -47,6 +48,7 @@ def _grade_one(name: str, folder: Path, out: Path, options: dict) -> tuple[str, 
         return name, None, f"{type(exc).__name__}: {exc}"
     doc = results_json(results, time.monotonic() - start)
     target = out / "results" / f"{name}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)  # names may hold a folder: student/assignment
     tmp = target.with_suffix(".json.part")
     tmp.write_text(json.dumps(doc, indent=2) + "\n")
     os.replace(tmp, target)  # a file that exists is complete
@@ -62,7 +64,11 @@ def finished(out: Path, name: str) -> bool:
 
 def run_batch(paths: list[Path], out: Path, jobs: int = 1, progress=sys.stderr, **options) -> dict:
     """Grade every submission under ``paths`` not yet graded into ``out``; return counts."""
-    subs = expand(paths)
+    return grade_all(expand(paths), out, jobs, progress, **options)
+
+
+def grade_all(subs: dict[str, Path], out: Path, jobs: int = 1, progress=sys.stderr, **options) -> dict:
+    """Grade each {name: folder} not yet graded into ``out``/results/<name>.json; return counts."""
     (out / "results").mkdir(parents=True, exist_ok=True)
     todo = {n: f for n, f in subs.items() if not finished(out, n)}
     counts = {"submissions": len(subs), "skipped": len(subs) - len(todo), "graded": 0, "errors": {}}

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from .sandbox import WorkerRunner
-from .units import BY_ID, KIT, UNITS, Result, libraries, run_test
+from .units import BY_ID, KIT, UNITS, Result, libraries, run_test, split_points
 
 GIVEN = ["mnist.py", "data"]  # from the kit's exercises/, never from the submission
 MAX_FILE = 1 << 20  # bytes; a larger "source file" is not copied and so counts as missing
@@ -25,16 +25,18 @@ def submission_root(folder: Path, depth: int = 3) -> Path:
     level = [folder]
     for _ in range(depth + 1):
         for candidate in level:
-            if any((candidate / u.file).is_file() for u in UNITS):
+            if any((candidate / u.file).is_file() for u in UNITS) or any(candidate.glob("*.ipynb")):
                 return candidate
         level = sorted(p for c in level for p in c.iterdir() if p.is_dir() and not p.is_symlink())
     return folder
 
 
-def prepare(submission: Path, workdir: Path) -> None:
-    """Copy the files the units need (and nothing else), then the kit's given files."""
-    submission = submission_root(submission)
-    for name in sorted({u.file for u in UNITS}):
+def prepare(submission: Path, workdir: Path, files: dict[str, str] | None = None) -> None:
+    """Copy the files the units need (and nothing else), or write ``files`` (made from
+    notebooks) instead; then the kit's given files."""
+    for name, text in (files or {}).items():
+        (workdir / name).write_text(text)
+    for name in sorted({u.file for u in UNITS} - set(files or {})):
         source = submission / name
         if source.is_dir():
             (workdir / name).mkdir()  # reported as "a directory, not a file"
@@ -60,18 +62,24 @@ def _hung_dependency(unit, runner) -> str:
     return ""
 
 
-def split_points(points: float, n: int) -> list[float]:
-    """n shares to the cent whose sum is exactly ``points`` (the last takes the remainder)."""
-    share = round(points / n, 2)
-    return [share] * (n - 1) + [round(points - share * (n - 1), 2)]
-
-
 def grade(submission: Path, *, convention: str = "correlation", timeout: float = 10.0,
           memory_mb: int = 2048, hidden: bool = True, units: list[str] | None = None) -> list[Result]:
     """Public and (unless ``hidden=False``) hidden tests of every unit (or of ``units``), in
-    units.toml's order. A unit graded alone counts its dependencies as passed."""
+    units.toml's order. A unit graded alone counts its dependencies as passed.
+
+    A folder of nbgrader notebooks is graded as its notebook is in the kernel: the units of its
+    assignment, each exercise also right given the notebook's own conv2d / max_pool."""
     results: list[Result] = []
     failed: set[str] = set()
+    submission = submission_root(Path(submission))
+    from_notebooks = None
+    if not any((submission / u.file).is_file() for u in UNITS):
+        from .notebook import submission_files
+
+        from_notebooks = submission_files(submission)
+    if from_notebooks:
+        units = [u for u in from_notebooks[1] if units is None or u in units]
+        failed = {dep for u in units for dep in BY_ID[u].depends}  # own versions count, as in the kernel
     with tempfile.TemporaryDirectory(prefix="nnkit-grade-") as tmp:
         # base (0711) holds a folder with an unguessable name, so that workers grading other
         # submissions at the same time cannot list or find it.
@@ -79,7 +87,7 @@ def grade(submission: Path, *, convention: str = "correlation", timeout: float =
         os.chmod(base, 0o711)
         workdir = base / secrets.token_hex(8)
         workdir.mkdir()
-        prepare(Path(submission), workdir)
+        prepare(submission, workdir, from_notebooks and from_notebooks[0])
         with WorkerRunner(workdir, timeout=timeout, memory_mb=memory_mb, confine=True) as runner:
             for unit in UNITS:
                 if units is not None and unit.id not in units:

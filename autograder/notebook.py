@@ -15,12 +15,13 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+import re
 import shutil
 import warnings
 from pathlib import Path
 
 from .sandbox import Outcome, outcome_from_reply
-from .units import BY_ID, KIT, LearnerLib, ReferenceLib, public_libraries, run_test
+from .units import BY_ID, KIT, UNITS, libraries, public_libraries, run_test, split_points
 from . import worker
 
 ASSIGNMENTS = {"part4_2": ["conv2d", "4.2.1", "4.2.2", "4.2.3", "4.2.4"],
@@ -47,25 +48,30 @@ class NamespaceRunner:
         pass
 
 
-def check(unit_id: str, namespace: dict, hidden: bool = False) -> None:
-    """Run one unit's public (or hidden) tests on the notebook's functions; raise
-    AssertionError with the grader's sentence at the first failure. Nothing it does writes to
-    stderr: nbgrader scores a test cell that does as 0."""
+def check(unit_id: str, namespace: dict, tiers=("public",)) -> float:
+    """Run one unit's tests of ``tiers`` ("public", "hidden") on the notebook's functions, print
+    a sentence per failed test and return the points earned: nbgrader takes a test cell's
+    number as partial credit. The points are those `python -m autograder grade` gives the same
+    notebook: the same tests, the same per-test shares, the same answers accepted. Nothing it
+    does writes to stderr: nbgrader scores a test cell that does as 0."""
     unit = BY_ID[unit_id]
     runner = NamespaceRunner(namespace)
-    if hidden:  # the course's reference, or right given the student's own conv2d / max_pool
-        base = ReferenceLib()
-        libs = [base] + ([LearnerLib(runner, set(unit.depends), base=base)] if unit.depends else [])
-        tests = unit.hidden_tests()
-    else:
-        libs, tests = public_libraries(unit, runner), unit.public_tests()
+    tests = unit.public_tests() + (unit.hidden_tests() if "hidden" in tiers else [])
+    try:  # the course's reference; right given the notebook's own conv2d / max_pool also counts
+        libs = libraries("correlation", runner, set(unit.depends), unit)
+    except ImportError:  # a learner's copy of the kit: public tests against hand-worked values
+        libs = public_libraries(unit, runner)
+    earned, passed = 0.0, 0
     with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
         warnings.simplefilter("ignore")
-        for test in tests:
+        for test, share in zip(tests, split_points(unit.points, len(tests))):
             result = run_test(unit, test, runner, libs)
-            if not result.passed:
-                raise AssertionError(f"{unit_id}: {test.name}: {result.message}")
-    print(f"{unit_id}: {len(tests)} {'hidden' if hidden else 'public'} tests passed")
+            if result.passed:
+                earned, passed = earned + share, passed + 1
+            else:
+                print(f"{unit_id}: {test.name}: {result.message}")
+    print(f"{unit_id}: {passed} of {len(tests)} tests passed")
+    return round(earned, 2)
 
 
 # --- writing the course ---------------------------------------------------------------------
@@ -116,6 +122,16 @@ FORMULAS = {
 }
 
 
+# The cell's last line is its score (nbgrader's partial credit); the hidden tier only in the source.
+TEST_CELL = """from autograder.notebook import check
+
+tiers = ["public"]
+### BEGIN HIDDEN TESTS
+tiers.append("hidden")
+### END HIDDEN TESTS
+check({uid!r}, globals(), tiers)"""
+
+
 def notebook(assignment: str):
     import nbformat.v4 as nbf
 
@@ -145,8 +161,7 @@ def notebook(assignment: str):
         cells.append(nbf.new_markdown_cell(f"## {unit.title} ({unit.points} points)\n\n{statement}",
                                            metadata=_meta(f"{uid}_statement", locked=True)))
         cells.append(nbf.new_code_cell(answer, metadata=_meta(f"{uid}_answer", solution=True)))
-        test = (f"from autograder.notebook import check\n\ncheck({uid!r}, globals())\n"
-                f"### BEGIN HIDDEN TESTS\ncheck({uid!r}, globals(), hidden=True)\n### END HIDDEN TESTS")
+        test = TEST_CELL.format(uid=uid)
         cells.append(nbf.new_code_cell(test, metadata=_meta(f"test_{uid}", grade=True, locked=True,
                                                              points=unit.points)))
     nb = nbf.new_notebook(cells=cells)
@@ -209,3 +224,125 @@ def write_course(course: Path) -> list[Path]:
         shutil.copytree(KIT / "exercises" / "data", folder / "data", dirs_exist_ok=True)
         written.append(path)
     return written
+
+
+# --- reading a submitted notebook back: the safe path ---------------------------------------
+
+def _grade_id(cell) -> str:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+
+
+ANSWERS = {f"{uid.replace('.', '_')}_answer": uid for uid in BY_ID}
+ANSWERS.update({f"{dep}_earlier": dep for deps in NEEDS.values() for dep in deps})
+
+# Written next to the unit files; runs in the worker, never in the grader. Each cell runs on its
+# own, in order, in one namespace, as a kernel runs them: one that fails leaves the rest defined.
+CELLS_MODULE = '''"""The code cells of {notebook}, as submitted, run in order in one namespace as the
+notebook's kernel runs them (written by python -m autograder grade; IPython magics are skipped)."""
+import linecache as _linecache
+import os as _os
+
+_NOTEBOOK = {notebook!r}
+_CELLS = {cells!r}  # (cell name, source)
+_DEFINES = {defines!r}  # function -> the answer cell that must define it
+
+
+class CellDidNotRun(Exception):
+    """The cell that should define the graded function failed or is missing."""
+
+
+def _standin(message):
+    def standin(*args, **kwargs):
+        raise CellDidNotRun(message)
+    standin.__code__ = standin.__code__.replace(co_filename="<grader>")  # no learner line to point at
+    return standin
+
+
+def _run():
+    here, namespace, errors = _os.path.dirname(_os.path.abspath(__file__)), globals(), {{}}
+    for name, source in _CELLS:
+        path = _os.path.join(here, f"{{_NOTEBOOK}}[{{name}}]")  # what tracebacks and messages show
+        _linecache.cache[path] = (len(source), None, source.splitlines(True), path)
+        try:
+            exec(compile(source, path, "exec"), namespace)
+        except (Exception, SystemExit) as error:
+            errors[name] = f"{{type(error).__name__}}: {{error}}"
+    present = {{name for name, _ in _CELLS}}
+    for function, cell in _DEFINES.items():
+        if not callable(namespace.get(function)):
+            namespace[function] = _standin(
+                f"{{_NOTEBOOK}} has no answer cell {{cell}} (was it deleted?)" if cell not in present else
+                f"cell {{cell}} of {{_NOTEBOOK}} stopped with {{errors[cell]}} before it defined {{function}}"
+                if cell in errors else
+                f"cell {{cell}} of {{_NOTEBOOK}} ran but defined no function named {{function}}: keep the stub's name")
+
+
+_run()
+'''
+
+
+def _runnable(source: str) -> str:
+    """IPython magics and shell escapes (%..., !...) become `pass`, keeping the line numbers."""
+    return "\n".join(line[:len(line) - len(line.lstrip())] + "pass  # IPython magic, not run"
+                     if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+
+
+def assignment_of(path: Path, nb) -> str | None:
+    """The assignment a notebook belongs to: by name, else by the answer cells it holds."""
+    if path.stem in ASSIGNMENTS:
+        return path.stem
+    held = {ANSWERS.get(_grade_id(c)) for c in nb.cells}
+    best = max(ASSIGNMENTS, key=lambda a: len(held & set(ASSIGNMENTS[a])))
+    return best if held & set(ASSIGNMENTS[best]) else None
+
+
+def submission_files(folder: Path) -> tuple[dict[str, str], list[str]] | None:
+    """({file name: text}, unit ids) that grade a folder of submitted notebooks like a folder of
+    .py files, or None if it holds no notebook of this course. Each notebook's code cells go
+    into one module (locked cells from the kit, not the submission); each unit's file imports
+    its function from there, and neural_network.py is the kit's stub with conv2d / max_pool
+    taken from the notebook."""
+    paths = sorted(folder.glob("*.ipynb"))
+    if not paths:
+        return None
+    import nbformat
+
+    files: dict[str, str] = {}
+    units: list[str] = []
+    imports: list[tuple[bool, str]] = []  # (graded here, line) for neural_network.py
+    for path in paths:
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception:  # not a notebook we can read: nothing of the course in it
+            continue
+        assignment = assignment_of(path, nb)
+        if assignment is None:
+            continue
+        given = {_grade_id(c): c.source for c in notebook(assignment).cells if c.cell_type == "code"}
+        module = re.sub(r"\W", "_", path.stem) + "_ipynb"
+        cells, defines = [], {}
+        for i, cell in enumerate(nb.cells):
+            gid = _grade_id(cell)
+            if cell.cell_type != "code" or gid.startswith("test_"):
+                continue
+            source = given.get(gid) if cell.metadata.get("nbgrader", {}).get("locked") else None
+            cells.append((gid or f"cell {i + 1}", source if source is not None else _runnable(cell.source)))
+        needed = NEEDS.get(assignment, []) + ASSIGNMENTS[assignment]
+        for uid in needed:
+            graded = uid in ASSIGNMENTS[assignment]
+            defines[BY_ID[uid].function] = f"{uid.replace('.', '_')}_{'answer' if graded else 'earlier'}"
+        files[f"{module}.py"] = CELLS_MODULE.format(notebook=path.name, cells=cells, defines=defines)
+        for uid in needed:
+            unit = BY_ID[uid]
+            line = f"from {module} import {unit.function}  # noqa: F401\n"
+            if unit.file == "neural_network.py":
+                imports.append((uid in ASSIGNMENTS[assignment], line))
+            else:
+                files[unit.file] = f'"""{unit.title}: the answer cell of {path.name}."""\n' + line
+        units += ASSIGNMENTS[assignment]
+    if not units:
+        return None
+    # the stub's helpers, then the notebooks' functions; a graded answer wins over an earlier copy
+    files["neural_network.py"] = ((KIT / "exercises" / "neural_network.py").read_text() + "\n"
+                                  + "".join(line for _, line in sorted(imports, key=lambda i: i[0])))
+    return files, [u.id for u in UNITS if u.id in units]

@@ -225,6 +225,12 @@ class Result:
         return self.max_score if self.passed else 0.0
 
 
+def split_points(points: float, n: int) -> list[float]:
+    """n shares to the cent whose sum is exactly ``points`` (the last takes the remainder)."""
+    share = round(points / n, 2)
+    return [share] * (n - 1) + [round(points - share * (n - 1), 2)]
+
+
 def run_test(unit: Unit, test: Test, runner, libs: list) -> Result:
     """Call the learner's function for each of the test's calls; pass when every call passes
     against at least one accepted library. The course's own library's sentence is shown."""
