@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
 import os
 import sys
 import time
@@ -34,6 +35,20 @@ def expand(paths: list[Path]) -> dict[str, Path]:
                 name, n = f"{folder.name}-{n}", n + 1
             found[name] = folder
     return found
+
+
+def warm() -> None:
+    """Load once, before the pool forks, what every grading process needs: the grader and the
+    reference, every unit's tests (seeded, so the same for all), the MNIST sample and
+    matplotlib's font list for the workers."""
+    from .grade import grade  # noqa: F401  (imported here so that the pool inherits it)
+    from .sandbox import matplotlib_cache
+    from .units import sample_digits
+
+    for unit in UNITS:
+        unit.public_tests(), unit.hidden_tests()
+    sample_digits(1)
+    matplotlib_cache()
 
 
 def _grade_one(name: str, folder: Path, out: Path, options: dict) -> tuple[str, float | None, str]:
@@ -73,7 +88,11 @@ def grade_all(subs: dict[str, Path], out: Path, jobs: int = 1, progress=sys.stde
     todo = {n: f for n, f in subs.items() if not finished(out, n)}
     counts = {"submissions": len(subs), "skipped": len(subs) - len(todo), "graded": 0, "errors": {}}
     bar = Progress(len(subs), counts["skipped"], progress)
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+    if todo:
+        warm()
+    # fork: the pool's processes start with everything warm() loaded (spawn would redo it in each)
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
         futures = [pool.submit(_grade_one, n, f, out, options) for n, f in todo.items()]
         try:
             for future in as_completed(futures):
