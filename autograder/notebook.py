@@ -1,14 +1,17 @@
-"""nbgrader: the course generated from the kit's single source, and the check its test cells call.
+"""nbgrader: the course generated from the kit's single source, the check its test cells
+call, and submitted notebooks read back for the sandbox.
 
 ``python -m autograder nbgrader COURSE_DIR`` writes ``nbgrader_config.py`` and one source
 notebook per post. Answer cells are the worked solutions' functions, with their
 ``### BEGIN/END SOLUTION`` blocks (nbgrader turns them into stubs); each graded unit has a
-locked test cell worth the unit's points that calls ``check(unit, globals())``: the public
-tests in the visible part, the hidden ones between ``### BEGIN/END HIDDEN TESTS``. The test
-cells hold no test data: the cases and the reference live in the instructor's installed kit.
+locked test cell worth the unit's points whose last line, ``check(unit, globals(), tiers)``,
+is its score (nbgrader's partial credit): the public tests, plus the hidden ones switched on
+between ``### BEGIN/END HIDDEN TESTS``. The test cells hold no test data: the cases and the
+reference live in the instructor's installed kit.
 
 In-kernel checks run in the student's own kernel, which the student's code can tamper with;
-``python -m autograder grade`` is the tamper-proof path.
+``python -m autograder grade`` reads a submitted notebook back into the kit's files
+(``submission_files``) and grades it in the sandbox instead.
 """
 from __future__ import annotations
 
