@@ -65,6 +65,22 @@ def test_conv2d_batch_matches_per_image_conv2d(case, stride, dtype):
                                    **TOL[dtype])
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("stride", [1, 2])
+def test_conv2d_batch_default_chunks_with_a_short_last_chunk(stride, dtype):
+    """MNIST-sized batch larger than the default chunk (76 images in float32, 38 in float64) and
+    not a multiple of it, from contiguous input (read in place) and from a strided view (staged)."""
+    rng = np.random.default_rng(stride)
+    base = rng.uniform(-1, 1, (161, 28, 30)).astype(dtype)
+    filters = rng.normal(size=(8, 3, 3)).astype(dtype)
+    want = per_image_conv(base[:, :, :28].astype(np.float64), filters.astype(np.float64), stride)
+    for images in frozen(base[:, :, :28]) + [base[:, :, :28]]:  # contiguous copy, then a view
+        for threads in (None, 1):
+            got = reference.conv2d_batch(images, filters, stride, threads=threads)
+            assert got.dtype == dtype
+            np.testing.assert_allclose(got, want, **TOL[dtype])
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32])
 @pytest.mark.parametrize("size,stride", [(2, 2), (2, 1), (3, 2), (1, 1), (3, 3), (2, 3)])
 def test_max_pool_batch_matches_per_image_max_pool(size, stride, dtype):
