@@ -47,13 +47,15 @@ def bundle_files() -> dict[str, bytes]:
     """{path in the zip: content}."""
     files: dict[str, bytes] = {"setup.sh": SETUP_SH.encode(), "run_autograder": RUN_AUTOGRADER.encode()}
     patterns = ["autograder/**/*.py", "autograder/*.toml", "autograder/*.json", "reference/**/*.py",
-                "exercises/mnist.py", "exercises/data/*"]
+                "exercises/mnist.py", "exercises/data/*",
+                "exercises/neural_network.py"]  # the stub: a notebook's answers are read back into it
     for pattern in patterns:
         for path in sorted(KIT.glob(pattern)):
             if "__pycache__" not in path.parts:
                 files[path.relative_to(KIT).as_posix()] = path.read_bytes()
     with open(KIT / "pyproject.toml", "rb") as f:
         deps = tomllib.load(f)["project"]["dependencies"]
+    deps.append("nbformat>=5")  # a notebook uploaded from the nbgrader course is graded too
     files["requirements.txt"] = ("\n".join(deps) + "\n").encode()
     return files
 

@@ -135,6 +135,14 @@ tiers.append("hidden")
 check({uid!r}, globals(), tiers)"""
 
 
+def given_cells() -> dict[str, str]:
+    """The locked code cells every notebook starts with, by grade_id (from the stubs: the
+    grader reads them back where there are no solutions)."""
+    return {"setup": SETUP,
+            "given_softmax": "# Given (from earlier parts): the row-wise softmax.\n"
+                             + _function(KIT / "exercises" / "neural_network.py", "softmax")}
+
+
 def notebook(assignment: str):
     import nbformat.v4 as nbf
 
@@ -145,10 +153,7 @@ def notebook(assignment: str):
                  "`conv2d` is cross-correlation, as the post's formula says (the kernel is not flipped); "
                  "`max_pool`'s output size is `(H - size) // stride + 1` and a `(H, W, 1)` input keeps its "
                  "channel axis.", metadata=_meta("intro", locked=True)),
-             nbf.new_code_cell(SETUP, metadata=_meta("setup", locked=True)),
-             nbf.new_code_cell("# Given (from earlier parts): the row-wise softmax.\n"
-                               + _function(solutions / "neural_network.py", "softmax"),
-                               metadata=_meta("given_softmax", locked=True))]
+             *[nbf.new_code_cell(source, metadata=_meta(gid, locked=True)) for gid, source in given_cells().items()]]
     for dep in NEEDS.get(assignment, []):
         unit = BY_ID[dep]
         cells.append(nbf.new_markdown_cell(f"Your `{dep}` from the earlier part (not graded again here).",
@@ -321,7 +326,7 @@ def submission_files(folder: Path) -> tuple[dict[str, str], list[str]] | None:
         assignment = assignment_of(path, nb)
         if assignment is None:
             continue
-        given = {_grade_id(c): c.source for c in notebook(assignment).cells if c.cell_type == "code"}
+        given = given_cells()
         module = re.sub(r"\W", "_", path.stem) + "_ipynb"
         cells, defines = [], {}
         for i, cell in enumerate(nb.cells):

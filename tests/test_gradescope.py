@@ -66,6 +66,17 @@ def test_a_submission_inside_its_own_folder_is_found(bundle, tmp_path):
     assert doc["score"] == pytest.approx(100)
 
 
+def test_an_uploaded_notebook_is_graded_for_its_part(bundle, tmp_path):
+    from autograder.notebook import write_course
+
+    write_course(tmp_path / "course")
+    _, doc, _ = gradescope_run(bundle, tmp_path, lambda dest: shutil.copytree(
+        tmp_path / "course" / "source" / "part4_3", dest, ignore=shutil.ignore_patterns("mnist.py", "data")))
+    assert doc["score"] == pytest.approx(56)  # Part 4.3's units, all passed
+    assert {t["tags"][0] for t in doc["tests"]} == {"max_pool", "4.3.1", "4.3.2", "4.3.3", "4.3.4", "4.3.cnn"}
+    assert "nbformat" in zipfile.ZipFile(bundle).read("requirements.txt").decode()
+
+
 def test_run_autograder_fails_closed(bundle, tmp_path):
     def broken(dest):
         shutil.copytree(SOLUTIONS, dest)
