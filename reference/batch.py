@@ -40,6 +40,11 @@ _MAX_CHUNK = 256
 # conv2d_batch alone (76 MNIST images in float32, 38 in float64): its matmul writes straight
 # into the big output, and with chunks of 1-2 MiB of im2col it ran 10-20% faster than at 6 MiB.
 _CONV_SCRATCH_BYTES = 2 << 20
+# cnn_forward's dense layer, one matmul per chunk: (48, 1352) @ (1352, 10) calls (0.65M
+# multiply-adds) ran serialized across our two threads (twice the work took 2.2-2.4x as long,
+# in float32 and float64); from about 0.7M up they overlapped. Below this the weights get zero
+# columns: the float64 forward took 8-10% less time.
+_DENSE_MIN_MACS = 3 << 18
 
 Worker = Callable[[int, int], None]
 
@@ -304,10 +309,10 @@ def max_pool_batch(X: NDArray, size: int = 2, stride: int = 2, *, chunk: int | N
 
 
 def _conv_pool_chunks(images: NDArray, filters: NDArray, dt: np.dtype, chunk: int | None, threads: int | None,
-                      out: NDArray | None = None, make_sink: Callable[[], Callable] | None = None) -> None:
+                      out: NDArray | None = None, make_sink: Callable[[int], Callable] | None = None) -> None:
     """Conv (stride 1) then 2x2 max pool stride 2, a chunk at a time: the pooled chunk
     (m, H2, W2, F) is written into ``out[start:stop]``, or else handed to a per-thread
-    ``sink(start, stop, pooled)`` made by ``make_sink()``.
+    ``sink(start, stop, pooled)`` made by ``make_sink(chunk)``.
 
     Output positions are split by column parity (the two columns of every pool window), so the
     column max is one contiguous np.maximum of the two parities, the row max another of that
@@ -327,7 +332,7 @@ def _conv_pool_chunks(images: NDArray, filters: NDArray, dt: np.dtype, chunk: in
     K, S, Q1, s = kh * kw, kw + 1, H * We // 2, dt.itemsize  # taps, planes, positions/image/parity
     Wt = np.ascontiguousarray(filters.transpose(0, 2, 1).reshape(F, K).T, dtype=dt)  # (K, F), (dj, di)
     stage = _stage_if_needed(images, dt, We)
-    chunk = _chunk_size(N, s * (S * kh * Q1 + 4 * Q1 * F + H2 * W2 * F + H * We), chunk)
+    chunk = _chunk_size(N, s * (S * kh * Q1 + 3 * Q1 * F + H2 * W2 * F + H * We), chunk)
     Qmax = chunk * Q1
     # Full-chunk lengths: x[2q + p] exists for every plane p when q < L0, and the shifted
     # planes when q < L. Everything at or beyond (and, in a last short chunk, everything past
@@ -344,7 +349,6 @@ def _conv_pool_chunks(images: NDArray, filters: NDArray, dt: np.dtype, chunk: in
         planes = np.zeros((S, kh, Qmax), dt)  # zeros: entries never written stay finite
         conv = np.empty((2, Qmax, F), dt)
         colmax = np.empty(Qmax * F, dt)
-        pairmax = np.zeros(Qmax * F, dt)  # zeros: its last image row is never written
         pooled = np.empty((chunk, H2, W2, F), dt)
         xbuf = np.zeros((chunk, H, We), dt) if stage else None  # zero padding column stays zero
         split_buf = deinterleave(xbuf.reshape(-1)) if stage else None
@@ -356,10 +360,9 @@ def _conv_pool_chunks(images: NDArray, filters: NDArray, dt: np.dtype, chunk: in
                   for p in range(S) for di in range(1, kh)]
         cols = _strided(planes, (2, Qmax, K), (kh * Qmax * s, s, Qmax * s))  # parity b: rows b*kh...
         conv_even, conv_odd = conv[0].reshape(-1), conv[1].reshape(-1)
-        row = (We // 2) * F  # one image row of one parity, flat
-        # pairmax as (n, i, j) pixels (void items of F values): windows at even i, j < W2
-        picks = pairmax.view(np.dtype((np.void, F * s))).reshape(chunk, H, We // 2)[:, 0:2 * H2:2, :W2]
-        sink = make_sink() if out is None else None
+        rows = colmax.reshape(chunk, H, We // 2 * F)  # (n, i, the window columns' maxima)
+        top, bottom = rows[:, 0:2 * H2:2, :W2 * F], rows[:, 1:2 * H2:2, :W2 * F]  # windows j < W2
+        sink = make_sink(chunk) if out is None else None
 
         def work(start: int, stop: int) -> None:
             m = stop - start
@@ -373,9 +376,9 @@ def _conv_pool_chunks(images: NDArray, filters: NDArray, dt: np.dtype, chunk: in
                 dst[...] = src
             np.matmul(cols, Wt, out=conv)
             np.maximum(conv_even, conv_odd, out=colmax)  # max over the window's 2 columns
-            np.maximum(colmax[:-row], colmax[row:], out=pairmax[:-row])  # and over its 2 rows
             dst = pooled[:m] if out is None else out[start:stop]
-            dst.view(np.dtype((np.void, F * s)))[..., 0] = picks[:m]
+            # and over its 2 rows, straight into the result: runs of W2*F values, strided
+            np.maximum(top[:m], bottom[:m], out=dst.reshape(m, H2, W2 * F))
             if out is None:
                 sink(start, stop, dst)
 
@@ -431,9 +434,20 @@ def cnn_forward(images: NDArray, filters: NDArray, W: NDArray, b: NDArray, *, ch
     Wc = np.ascontiguousarray(W, dtype=dt)
     logits = np.empty((N, C), dt)
 
-    def make_sink():
+    def make_sink(chunk: int):
+        cp = -(-_DENSE_MIN_MACS // (chunk * D))  # columns for that many multiply-adds a call
+        if cp <= C or cp > 2 * C:  # enough already, or too small a layer to matter
+            def sink(start: int, stop: int, pooled: NDArray) -> None:
+                np.matmul(pooled.reshape(stop - start, D), Wc, out=logits[start:stop])
+            return sink
+        wide = np.zeros((D, cp), dt)
+        wide[:, :C] = Wc
+        wide_logits = np.empty((chunk, cp), dt)
+
         def sink(start: int, stop: int, pooled: NDArray) -> None:
-            np.matmul(pooled.reshape(stop - start, D), Wc, out=logits[start:stop])
+            m = stop - start
+            np.matmul(pooled.reshape(m, D), wide, out=wide_logits[:m])
+            logits[start:stop] = wide_logits[:m, :C]
         return sink
 
     _conv_pool_chunks(images, filters, dt, chunk, threads, make_sink=make_sink)

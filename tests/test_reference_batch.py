@@ -124,6 +124,22 @@ def test_cnn_forward_matches_composition(N, H, W, F, kh, kw, dtype):
         np.testing.assert_allclose(probs.sum(axis=1), 1, rtol=TOL[dtype]["rtol"])
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_cnn_forward_dense_with_padded_columns(dtype):
+    """Chunks of 30-58 MNIST images give the dense layer zero-padded weight columns (see
+    _DENSE_MIN_MACS); 70 images in chunks of 40 (and the default) leave a short last chunk."""
+    rng = np.random.default_rng(11)
+    images, filters, Wd, b = frozen(rng.uniform(0, 1, (70, 28, 28)).astype(dtype),
+                                    (rng.normal(size=(8, 3, 3)) * 0.5).astype(dtype),
+                                    (rng.normal(size=(13 * 13 * 8, 10)) * 0.05).astype(dtype),
+                                    rng.normal(size=10).astype(dtype))
+    want = by_hand_forward(images.astype(np.float64), filters.astype(np.float64), Wd, b)
+    for chunk, threads in ((40, 2), (40, 1), (None, None)):
+        probs = reference.cnn_forward(images, filters, Wd, b, chunk=chunk, threads=threads)
+        assert probs.shape == (70, 10) and probs.dtype == dtype and probs.flags.c_contiguous
+        np.testing.assert_allclose(probs, want, **TOL[dtype])
+
+
 def test_integer_inputs_compute_in_float64():
     rng = np.random.default_rng(3)
     images, filters = rng.integers(0, 256, (3, 9, 8)), rng.integers(-2, 3, (2, 3, 3))
