@@ -15,6 +15,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+from .report import unit_scores
 from .units import UNITS
 
 
@@ -121,9 +122,7 @@ def write_summary(out: Path, subs: dict[str, Path], errors: dict[str, str]) -> N
                 writer.writerow([name, "", "", *[""] * len(units), f"error: {errors.get(name, 'not graded')}"])
                 continue
             doc = json.loads((out / "results" / f"{name}.json").read_text())
-            per_unit = {u: 0.0 for u in units}
-            for t in doc["tests"]:
-                per_unit[t["name"].split(":")[0]] += t["score"]
+            per_unit = {u: 0.0 for u in units} | unit_scores(doc)
             total = sum(t["max_score"] for t in doc["tests"])
             writer.writerow([name, f"{doc['score']:g}", f"{total:g}", *[f"{per_unit[u]:g}" for u in units], "graded"])
 

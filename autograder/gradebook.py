@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .batch import finished, grade_all
 from .notebook import ASSIGNMENTS
+from .report import unit_scores
 
 
 def course_directory(course: Path):
@@ -46,14 +47,6 @@ def submitted(coursedir, assignments: list[str], students: list[str] | None) -> 
             if folder.is_dir() and (students is None or student in students):
                 found[f"{student}/{assignment}"] = folder
     return found
-
-
-def unit_scores(doc: dict) -> dict[str, float]:
-    scores: dict[str, float] = {}
-    for t in doc["tests"]:
-        uid = t["name"].split(":")[0]
-        scores[uid] = round(scores.get(uid, 0.0) + t["score"], 4)
-    return scores
 
 
 def write_scores(gradebook, student: str, assignment: str, folder: Path, doc: dict) -> None:

@@ -32,6 +32,15 @@ def results_json(results: list[Result], execution_time: float | None = None) -> 
     return doc
 
 
+def unit_scores(doc: dict) -> dict[str, float]:
+    """{unit id: points} from a results.json document, units in the order tested."""
+    scores: dict[str, float] = {}
+    for t in doc["tests"]:
+        uid = t["name"].split(":")[0]
+        scores[uid] = round(scores.get(uid, 0.0) + t["score"], 4)
+    return scores
+
+
 def table(results: list[Result], width: int = 100) -> str:
     """One line per unit with its points, then each failed test's sentence under it."""
     lines = [f"{'unit':<11} {'points':>13}  tests passed  title", "-" * width]
