@@ -3,7 +3,7 @@
 Run as ``python -I worker.py IN_FD OUT_FD`` with the submission's copy as working directory.
 It imports nothing from the kit (the grader's internals and the reference never enter this
 process); it only needs numpy. The trusted parent sends call requests and receives plain
-data back: JSON headers plus arrays as ``.npy`` bytes, never pickles. The worker judges
+data back: JSON headers plus arrays as raw bytes with dtype and shape, never pickles. The worker judges
 nothing: every verdict is made by the parent, so a forged reply can only claim an output.
 
 The same ``describe`` is used in-process by the learners' public tests, so both paths see a
