@@ -20,7 +20,7 @@ import warnings
 from pathlib import Path
 
 from .batch import finished, grade_all
-from .notebook import ASSIGNMENTS
+from .notebook import ASSIGNMENTS, grade_id
 from .report import unit_scores
 
 
@@ -55,7 +55,7 @@ def write_scores(gradebook, student: str, assignment: str, folder: Path, doc: di
     stamp = folder / "timestamp.txt"
     extra = {"timestamp": stamp.read_text().strip()} if stamp.is_file() else {}
     gradebook.update_or_create_submission(assignment, student, **extra)
-    cell_of = {f"test_{uid.replace('.', '_')}": uid for uid in ASSIGNMENTS[assignment]}
+    cell_of = {grade_id(f"test_{uid}"): uid for uid in ASSIGNMENTS[assignment]}
     scores = unit_scores(doc)
     for notebook in gradebook.find_assignment(assignment).notebooks:
         for cell in notebook.grade_cells:

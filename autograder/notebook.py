@@ -79,8 +79,13 @@ def check(unit_id: str, namespace: dict, tiers=("public",)) -> float:
 
 # --- writing the course ---------------------------------------------------------------------
 
-def _meta(grade_id: str, *, solution=False, grade=False, locked=False, points=None) -> dict:
-    meta = {"grade": grade, "grade_id": grade_id.replace(".", "_"), "locked": locked, "schema_version": 3,
+def grade_id(name: str) -> str:
+    """A cell's nbgrader grade_id (letters, digits, _ and - only): "4.2.1_answer" -> "4_2_1_answer"."""
+    return name.replace(".", "_")
+
+
+def _meta(name: str, *, solution=False, grade=False, locked=False, points=None) -> dict:
+    meta = {"grade": grade, "grade_id": grade_id(name), "locked": locked, "schema_version": 3,
             "solution": solution}
     if points is not None:
         meta["points"] = points
@@ -236,12 +241,12 @@ def write_course(course: Path) -> list[Path]:
 
 # --- reading a submitted notebook back: the safe path ---------------------------------------
 
-def _grade_id(cell) -> str:
+def _cell_grade_id(cell) -> str:
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
 
 
-ANSWERS = {f"{uid.replace('.', '_')}_answer": uid for uid in BY_ID}
-ANSWERS.update({f"{dep}_earlier": dep for deps in NEEDS.values() for dep in deps})
+ANSWERS = {grade_id(f"{uid}_answer"): uid for uid in BY_ID}
+ANSWERS.update({grade_id(f"{dep}_earlier"): dep for deps in NEEDS.values() for dep in deps})
 
 # Written next to the unit files; runs in the worker, never in the grader. Each cell runs on its
 # own, in order, in one namespace, as a kernel runs them: one that fails leaves the rest defined.
@@ -299,7 +304,7 @@ def assignment_of(path: Path, nb) -> str | None:
     """The assignment a notebook belongs to: by name, else by the answer cells it holds."""
     if path.stem in ASSIGNMENTS:
         return path.stem
-    held = {ANSWERS.get(_grade_id(c)) for c in nb.cells}
+    held = {ANSWERS.get(_cell_grade_id(c)) for c in nb.cells}
     best = max(ASSIGNMENTS, key=lambda a: len(held & set(ASSIGNMENTS[a])))
     return best if held & set(ASSIGNMENTS[best]) else None
 
@@ -330,7 +335,7 @@ def submission_files(folder: Path) -> tuple[dict[str, str], list[str]] | None:
         module = re.sub(r"\W", "_", path.stem) + "_ipynb"
         cells, defines = [], {}
         for i, cell in enumerate(nb.cells):
-            gid = _grade_id(cell)
+            gid = _cell_grade_id(cell)
             if cell.cell_type != "code" or gid.startswith("test_"):
                 continue
             source = given.get(gid) if cell.metadata.get("nbgrader", {}).get("locked") else None
@@ -338,7 +343,7 @@ def submission_files(folder: Path) -> tuple[dict[str, str], list[str]] | None:
         needed = NEEDS.get(assignment, []) + ASSIGNMENTS[assignment]
         for uid in needed:
             graded = uid in ASSIGNMENTS[assignment]
-            defines[BY_ID[uid].function] = f"{uid.replace('.', '_')}_{'answer' if graded else 'earlier'}"
+            defines[BY_ID[uid].function] = grade_id(f"{uid}_{'answer' if graded else 'earlier'}")
         files[f"{module}.py"] = CELLS_MODULE.format(notebook=path.name, cells=cells, defines=defines)
         for uid in needed:
             unit = BY_ID[uid]
