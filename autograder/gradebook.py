@@ -86,9 +86,6 @@ def grade_course(course: Path, assignments: list[str] | None = None, students: l
     gradebook and feedback pages; return {"student/assignment": score or error text}."""
     from nbgrader.api import Gradebook
     from sqlalchemy.exc import SAWarning
-
-    # nbgrader's own add_submission warns about its session on every new submission: harmless
-    warnings.filterwarnings("ignore", category=SAWarning)
     coursedir = course_directory(Path(course))
     with Gradebook(coursedir.db_url, course_id=coursedir.course_id) as gb:
         known = {a.name for a in gb.assignments}
@@ -102,7 +99,9 @@ def grade_course(course: Path, assignments: list[str] | None = None, students: l
         out = Path(out or tmp)
         counts = grade_all(subs, out, jobs, progress, **options)
         outcome: dict[str, float | str] = {}
-        with Gradebook(coursedir.db_url, course_id=coursedir.course_id) as gb:
+        with Gradebook(coursedir.db_url, course_id=coursedir.course_id) as gb, warnings.catch_warnings():
+            # nbgrader's own add_submission warns about its session on every new submission: harmless
+            warnings.simplefilter("ignore", SAWarning)
             for name, folder in subs.items():
                 student, assignment = name.split("/")
                 if name in counts["errors"] or not finished(out, name):

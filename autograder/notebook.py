@@ -323,6 +323,7 @@ def submission_files(folder: Path) -> tuple[dict[str, str], list[str]] | None:
     files: dict[str, str] = {}
     units: list[str] = []
     imports: list[tuple[bool, str]] = []  # (graded here, line) for neural_network.py
+    given = given_cells()
     for path in paths:
         try:
             nb = nbformat.read(path, as_version=4)
@@ -331,7 +332,6 @@ def submission_files(folder: Path) -> tuple[dict[str, str], list[str]] | None:
         assignment = assignment_of(path, nb)
         if assignment is None:
             continue
-        given = given_cells()
         module = re.sub(r"\W", "_", path.stem) + "_ipynb"
         cells, defines = [], {}
         for i, cell in enumerate(nb.cells):
@@ -340,18 +340,15 @@ def submission_files(folder: Path) -> tuple[dict[str, str], list[str]] | None:
                 continue
             source = given.get(gid) if cell.metadata.get("nbgrader", {}).get("locked") else None
             cells.append((gid or f"cell {i + 1}", source if source is not None else _runnable(cell.source)))
-        needed = NEEDS.get(assignment, []) + ASSIGNMENTS[assignment]
-        for uid in needed:
-            graded = uid in ASSIGNMENTS[assignment]
-            defines[BY_ID[uid].function] = grade_id(f"{uid}_{'answer' if graded else 'earlier'}")
-        files[f"{module}.py"] = CELLS_MODULE.format(notebook=path.name, cells=cells, defines=defines)
-        for uid in needed:
-            unit = BY_ID[uid]
+        for uid in NEEDS.get(assignment, []) + ASSIGNMENTS[assignment]:
+            unit, graded = BY_ID[uid], uid in ASSIGNMENTS[assignment]
+            defines[unit.function] = grade_id(f"{uid}_{'answer' if graded else 'earlier'}")
             line = f"from {module} import {unit.function}  # noqa: F401\n"
             if unit.file == "neural_network.py":
-                imports.append((uid in ASSIGNMENTS[assignment], line))
+                imports.append((graded, line))
             else:
                 files[unit.file] = f'"""{unit.title}: the answer cell of {path.name}."""\n' + line
+        files[f"{module}.py"] = CELLS_MODULE.format(notebook=path.name, cells=cells, defines=defines)
         units += ASSIGNMENTS[assignment]
     if not units:
         return None
