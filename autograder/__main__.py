@@ -7,14 +7,17 @@ import sys
 import time
 from pathlib import Path
 
-from .units import CONVENTIONS, KIT
+from .grading.libraries import CONVENTIONS
+from .paths import EXERCISES, SOLUTIONS
+from .report import HIDDEN_VISIBILITY
 
 
 def cmd_grade(args) -> int:
     try:
-        from .grade import grade
-        from .report import results_json, table
         import reference  # noqa: F401  (the hidden reference: only the instructor's kit has it)
+
+        from .grading.grade import grade
+        from .report import results_json, table
     except ImportError:
         print("error: grading needs the instructor's copy of the kit (with reference/); this is a learner's "
               "copy: use `pytest exercises` or `python -m autograder status`.", file=sys.stderr)
@@ -32,16 +35,16 @@ def cmd_grade(args) -> int:
     options = dict(convention=args.convention, timeout=args.timeout, memory_mb=args.memory_mb,
                    hidden=not args.public_only)
     if args.out or len(args.submission) > 1:
-        return cmd_batch(args, options)
+        return cmd_batch(args, {**options, "hidden_visibility": args.hidden_visibility})
     submission = args.submission[0]
     start = time.monotonic()
     results = grade(submission, **options)
     elapsed = time.monotonic() - start
-    from .sandbox import isolation_summary
+    from .run.runner import isolation_summary
 
     print(f"Grading {submission} (convention: {args.convention})\nworker: {isolation_summary()}\n")
     if args.feedback:
-        from .pictures import draw, picture_path
+        from .learner.pictures import draw, picture_path
 
         for r in results:
             if not r.passed:
@@ -52,14 +55,14 @@ def cmd_grade(args) -> int:
     print(f"\ngraded in {elapsed:.1f} s")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results_json(results, elapsed), indent=2) + "\n")
+        args.json.write_text(json.dumps(results_json(results, elapsed, args.hidden_visibility), indent=2) + "\n")
         print(f"results written to {args.json}")
     return 0  # grading finished, whatever the score
 
 
 def cmd_grade_course(args) -> int:
     try:
-        from .gradebook import grade_course
+        from .integrations.gradebook import grade_course
     except ImportError:
         print("error: --nbgrader needs nbgrader installed (pip install nbgrader)", file=sys.stderr)
         return 2
@@ -71,7 +74,7 @@ def cmd_grade_course(args) -> int:
         print(f"error: {args.nbgrader} has no nbgrader_config.py; give the course folder "
               "(python -m autograder nbgrader COURSE_DIR writes one)", file=sys.stderr)
         return 2
-    from .sandbox import isolation_summary
+    from .run.runner import isolation_summary
 
     print(f"worker: {isolation_summary()}", file=sys.stderr)
     start = time.monotonic()
@@ -98,7 +101,7 @@ def cmd_batch(args, options) -> int:
     if not args.out:
         print("error: grading several submissions needs --out DIR", file=sys.stderr)
         return 2
-    from .sandbox import isolation_summary
+    from .run.runner import isolation_summary
 
     print(f"worker: {isolation_summary()}", file=sys.stderr)
     start = time.monotonic()
@@ -118,7 +121,7 @@ def cmd_batch(args, options) -> int:
 
 
 def cmd_gradescope(args) -> int:
-    from .gradescope import build
+    from .integrations.gradescope import build
 
     names = build(args.zip)
     print(f"wrote {args.zip}: {len(names)} files (setup.sh, run_autograder, the grader, the reference, "
@@ -127,7 +130,7 @@ def cmd_gradescope(args) -> int:
 
 
 def cmd_classroom(args) -> int:
-    from .classroom import workflow
+    from .integrations.classroom import workflow
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(workflow())
@@ -136,34 +139,34 @@ def cmd_classroom(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from .learner import public_results, render_status
+    from .learner.commands import public_results, render_status
 
     print(render_status(public_results(args.submission)))
     return 0
 
 
 def cmd_hint(args) -> int:
-    from .learner import hint
+    from .learner.commands import hint
 
     print(hint(args.submission, args.unit, reset=args.reset))
     return 0
 
 
 def cmd_watch(args) -> int:
-    from .learner import watch
+    from .learner.commands import watch
 
     watch(args.submission, interval=args.interval, clear=not args.no_clear)
     return 0
 
 
 def cmd_compare(args) -> int:
-    from .learner import compare
+    from .learner.commands import compare
     from .units import BY_ID
 
     if args.unit not in BY_ID:
         print(f"error: no unit {args.unit!r}; units: {', '.join(BY_ID)}", file=sys.stderr)
         return 2
-    if not (KIT / "solutions").is_dir():
+    if not SOLUTIONS.is_dir():
         print("error: this copy of the kit has no solutions/ folder to compare with", file=sys.stderr)
         return 2
     print(compare(args.submission, args.unit, args.feedback))
@@ -171,7 +174,7 @@ def cmd_compare(args) -> int:
 
 
 def cmd_release(args) -> int:
-    from .release import build
+    from .integrations.release import build
 
     if args.out.exists():
         print(f"error: {args.out} exists; give a new folder", file=sys.stderr)
@@ -183,7 +186,7 @@ def cmd_release(args) -> int:
 
 
 def cmd_nbgrader(args) -> int:
-    from .notebook import write_course
+    from .integrations.nbgrader import write_course
 
     for path in write_course(args.course):
         print(f"wrote {path}")
@@ -195,7 +198,7 @@ def cmd_nbgrader(args) -> int:
 def cmd_stubs(args) -> int:
     from .stubs import out_of_date, write_stubs
 
-    solutions, exercises = KIT / "solutions", KIT / "exercises"
+    solutions, exercises = SOLUTIONS, EXERCISES
     if args.write:
         written = write_stubs(solutions, exercises)
         print("\n".join(f"wrote exercises/{n}" for n in written) or "stubs already up to date")
@@ -203,6 +206,17 @@ def cmd_stubs(args) -> int:
     stale = out_of_date(solutions, exercises)
     print("\n".join(f"exercises/{n} differs from its solution's stub" for n in stale) or "stubs up to date")
     return 1 if stale else 0
+
+
+def cmd_check(args) -> int:
+    from .check import check_course
+
+    problems = check_course()
+    for problem in problems:
+        print(f"problem: {problem}")
+    print(f"course check: {len(problems)} problem(s)" if problems else "course check: units, folders, hints, "
+          "defaults, solutions and stubs agree")
+    return 1 if problems else 0
 
 
 def main(argv=None) -> int:
@@ -228,6 +242,9 @@ def main(argv=None) -> int:
     g.add_argument("--timeout", type=float, default=10.0, help="seconds allowed per call (default 10)")
     g.add_argument("--memory-mb", type=int, default=2048, help="memory cap of the worker (default 2048)")
     g.add_argument("--public-only", action="store_true", help="skip the hidden tests")
+    g.add_argument("--hidden-visibility", choices=HIDDEN_VISIBILITY, default="after_due_date",
+                   help="when learners see hidden tests' results on Gradescope (default after_due_date, so "
+                        "feedback cannot be used to probe them before the deadline)")
     g.add_argument("--feedback", type=Path, metavar="DIR",
                    help="write a PNG per failed check (input, expected, yours, difference) into DIR")
     g.add_argument("--feedback-reveal", action="store_true",
@@ -239,12 +256,12 @@ def main(argv=None) -> int:
     z.set_defaults(func=cmd_gradescope)
 
     c = sub.add_parser("classroom", help="write a GitHub Classroom workflow running the public tests per unit")
-    c.add_argument("out", type=Path, nargs="?", default=KIT / "classroom" / "classroom.yml")
+    c.add_argument("out", type=Path, nargs="?", default=Path("classroom") / "classroom.yml")
     c.set_defaults(func=cmd_classroom)
 
     def learner_parser(name, help_text):
         p = sub.add_parser(name, help=help_text)
-        p.add_argument("--submission", type=Path, default=KIT / "exercises",
+        p.add_argument("--submission", type=Path, default=EXERCISES,
                        help="your folder (default: exercises/)")
         return p
 
@@ -270,6 +287,10 @@ def main(argv=None) -> int:
     nb = sub.add_parser("nbgrader", help="write an nbgrader course (source notebooks, config) from the kit")
     nb.add_argument("course", type=Path)
     nb.set_defaults(func=cmd_nbgrader)
+
+    ck = sub.add_parser("check", help="check the course in seconds: units.toml, every unit's folder, hints, "
+                                      "solutions and stubs agree (no workers)")
+    ck.set_defaults(func=cmd_check)
 
     s = sub.add_parser("stubs", help="check (or --write) exercises/ stubs generated from solutions/")
     s.add_argument("--write", action="store_true")

@@ -1,9 +1,12 @@
-"""Grading results as Gradescope's results.json and as a table for people."""
+"""Grading results as Gradescope's results.json, as summary.csv and as a table for people."""
 from __future__ import annotations
 
+import csv
 import textwrap
+from pathlib import Path
 
-from .units import Result
+from .grading.results import Result
+from .units import UNITS
 
 
 def test_name(r: Result) -> str:
@@ -11,8 +14,17 @@ def test_name(r: Result) -> str:
     return f"{r.unit.id}: {r.test.name}{tier}"
 
 
-def results_json(results: list[Result], execution_time: float | None = None) -> dict:
-    """Gradescope's autograder results schema: score, tests[] with name/score/max_score/status/output."""
+HIDDEN_VISIBILITY = ("after_due_date", "after_published", "visible", "hidden")
+
+
+def results_json(results: list[Result], execution_time: float | None = None,
+                 hidden_visibility: str = "after_due_date") -> dict:
+    """Gradescope's autograder results schema: score, tests[] with name/score/max_score/status/
+    output, and per test ``extra_data`` (unit, tier, mistake id) for reports. Hidden tests are
+    shown to learners as ``hidden_visibility`` says (by default after the due date, so a class
+    cannot probe them through feedback before the deadline)."""
+    if hidden_visibility not in HIDDEN_VISIBILITY:
+        raise ValueError(f"hidden_visibility must be one of {HIDDEN_VISIBILITY}")
     score = round(sum(r.score for r in results), 4)
     total = round(sum(r.max_score for r in results), 4)
     doc = {
@@ -22,8 +34,10 @@ def results_json(results: list[Result], execution_time: float | None = None) -> 
         "stdout_visibility": "hidden",
         "tests": [
             {"name": test_name(r), "score": round(r.score, 4), "max_score": round(r.max_score, 4),
-             "status": "passed" if r.passed else "failed", "output": r.message,
-             "visibility": "visible", "tags": [r.unit.id, r.test.tier]}
+             "status": "passed" if r.passed else "failed", "output": r.message, "output_format": "text",
+             "visibility": hidden_visibility if r.test.tier == "hidden" else "visible",
+             "tags": [r.unit.id, r.test.tier],
+             "extra_data": {"unit": r.unit.id, "tier": r.test.tier, "mistake": r.mistake}}
             for r in results
         ],
     }
@@ -32,13 +46,36 @@ def results_json(results: list[Result], execution_time: float | None = None) -> 
     return doc
 
 
+def test_unit(test: dict) -> str:
+    """The unit of one test record of a results document."""
+    return test.get("extra_data", {}).get("unit") or test["tags"][0]
+
+
 def unit_scores(doc: dict) -> dict[str, float]:
-    """{unit id: points} from a results.json document, units in the order tested."""
+    """{unit id: points} from a results.json document, units in the order tested (read from
+    each test's data, never from its name)."""
     scores: dict[str, float] = {}
     for t in doc["tests"]:
-        uid = t["name"].split(":")[0]
+        uid = test_unit(t)
         scores[uid] = round(scores.get(uid, 0.0) + t["score"], 4)
     return scores
+
+
+def write_summary(path: Path, docs: dict[str, dict | str]) -> None:
+    """``summary.csv``: one row per submission, its score and its points per unit, in name
+    order. ``docs`` maps each name to its results document, or to a sentence why it has none."""
+    units = [u.id for u in UNITS]
+    with open(path, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["submission", "score", "max_score", *units, "status"])
+        for name in sorted(docs):
+            doc = docs[name]
+            if isinstance(doc, str):
+                writer.writerow([name, "", "", *[""] * len(units), f"error: {doc}"])
+                continue
+            per_unit = {u: 0.0 for u in units} | unit_scores(doc)
+            total = sum(t["max_score"] for t in doc["tests"])
+            writer.writerow([name, f"{doc['score']:g}", f"{total:g}", *[f"{per_unit[u]:g}" for u in units], "graded"])
 
 
 def table(results: list[Result], width: int = 100) -> str:

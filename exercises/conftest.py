@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder.learner import public_runner
-from autograder.sandbox import InProcessRunner
-from autograder.units import BY_ID, public_libraries, run_test
+from autograder.grading.libraries import public_libraries
+from autograder.grading.results import run_test
+from autograder.learner.commands import public_runner
+from autograder.run.runner import InProcessRunner
+from autograder.units import UNITS
 
 HERE = Path(__file__).resolve().parent
 
@@ -54,9 +56,10 @@ def runner(request):
         yield r
 
 
-def public_params(*unit_ids):
-    """(unit, test) pairs for parametrize, with ids such as 'conv2d: stride 2 on the same image'."""
-    return [pytest.param(BY_ID[u], t, id=f"{u}: {t.name}") for u in unit_ids for t in BY_ID[u].public_tests()]
+def public_params():
+    """(unit, test) pairs for parametrize, every unit in grading order, with ids such as
+    'conv2d: stride 2 on the same image'."""
+    return [pytest.param(u, t, id=f"{u.id}: {t.name}") for u in UNITS for t in u.public_tests()]
 
 
 @pytest.fixture
@@ -71,7 +74,7 @@ def check(runner, request):
         if not result.passed:
             message = result.message
             if folder:
-                from autograder.pictures import draw, picture_path
+                from autograder.learner.pictures import draw, picture_path
                 path = draw(result, picture_path(Path(folder), result), reveal=True)
                 if path is not None:
                     message += f" (picture: {path})"

@@ -11,7 +11,9 @@ import time
 
 import pytest
 
-from tests.conftest import KIT, SOLUTIONS, replace_function
+from tests.helpers import KIT, SOLUTIONS, replace_function
+
+pytestmark = pytest.mark.slow  # end to end: workers and subprocesses
 
 HANG = "def max_pool(X, size=2, stride=2):\n    while True:\n        pass\n"
 CHEAT = "import numpy as np\nnp.allclose = lambda *a, **k: True\n"

@@ -9,7 +9,9 @@ import re
 
 import pytest
 
-from autograder.grade import grade
+from autograder.grading.grade import grade
+
+pytestmark = pytest.mark.slow  # end to end: workers and subprocesses
 
 NN = "neural_network.py"
 

@@ -12,10 +12,12 @@ import zipfile
 import jsonschema
 import pytest
 
-from autograder.gradescope import build
-from tests.conftest import KIT, SOLUTIONS
+from autograder.integrations.gradescope import build
+from tests.helpers import KIT, SOLUTIONS
 
-SCHEMA = json.loads((KIT / "autograder" / "results.schema.json").read_text())
+pytestmark = pytest.mark.slow  # end to end: workers and subprocesses
+
+SCHEMA = json.loads((KIT / "autograder" / "integrations" / "schemas" / "gradescope-results.schema.json").read_text())
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +32,7 @@ def test_bundle_layout(bundle):
         names = z.namelist()
         modes = {i.filename: i.external_attr >> 16 for i in z.infolist()}
     assert {"setup.sh", "run_autograder", "requirements.txt", "reference/__init__.py",
-            "autograder/hidden.py", "exercises/data/mnist_sample.npz"} <= set(names)
+            "autograder/units/conv2d/hidden.py", "exercises/data/mnist_sample.npz"} <= set(names)
     assert modes["run_autograder"] & stat.S_IXUSR and modes["setup.sh"] & stat.S_IXUSR
     assert not any(n.startswith(("solutions/", "tests/", ".git")) for n in names)
     assert "numpy" in zipfile.ZipFile(bundle).read("requirements.txt").decode()
@@ -46,7 +48,9 @@ def gradescope_run(bundle, tmp_path, put_submission):
     put_submission(root / "submission")
     shims = tmp_path / "bin"  # `python3` here is the interpreter that has the dependencies
     shims.mkdir()
-    (shims / "python3").symlink_to(sys.executable)
+    # A script, not a link: a link to a virtualenv's python outside its bin/ loses the virtualenv.
+    (shims / "python3").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    (shims / "python3").chmod(0o755)
     env = {**os.environ, "AUTOGRADER_ROOT": str(root), "PATH": f"{shims}:{os.environ['PATH']}"}
     proc = subprocess.run(["bash", str(root / "run_autograder")], cwd=root, env=env, capture_output=True, text=True)
     doc = json.loads((root / "results" / "results.json").read_text())
@@ -67,7 +71,7 @@ def test_a_submission_inside_its_own_folder_is_found(bundle, tmp_path):
 
 
 def test_an_uploaded_notebook_is_graded_for_its_part(bundle, tmp_path):
-    from autograder.notebook import write_course
+    from autograder.integrations.nbgrader import write_course
 
     write_course(tmp_path / "course")
     _, doc, _ = gradescope_run(bundle, tmp_path, lambda dest: shutil.copytree(
@@ -80,14 +84,14 @@ def test_an_uploaded_notebook_is_graded_for_its_part(bundle, tmp_path):
 def test_run_autograder_fails_closed(bundle, tmp_path):
     def broken(dest):
         shutil.copytree(SOLUTIONS, dest)
-        (dest.parent / "source" / "autograder" / "units.toml").unlink()  # the grader cannot start
+        (dest.parent / "source" / "autograder" / "units" / "units.toml").unlink()  # the grader cannot start
     _, doc, proc = gradescope_run(bundle, tmp_path, broken)
     assert doc["score"] == 0 and doc["tests"] == []
     assert "could not finish" in doc["output"]
 
 
 def test_classroom_workflow_is_generated_from_the_units():
-    from autograder.classroom import workflow
+    from autograder.integrations.classroom import workflow
     from autograder.units import UNITS
 
     text = (KIT / "classroom" / "classroom.yml").read_text()

@@ -6,11 +6,13 @@ import json
 import jsonschema
 import pytest
 
-from autograder.grade import grade
+from autograder.grading.grade import grade
 from autograder.units import UNITS
-from tests.conftest import KIT, cli
+from tests.helpers import KIT, cli
 
-SCHEMA = json.loads((KIT / "autograder" / "results.schema.json").read_text())
+pytestmark = pytest.mark.slow  # end to end: workers and subprocesses
+
+SCHEMA = json.loads((KIT / "autograder" / "integrations" / "schemas" / "gradescope-results.schema.json").read_text())
 POST_CONV2D = """
 def conv2d(image, filter_kernel, stride=1):
     from scipy import signal

@@ -13,10 +13,12 @@ import sys
 
 import pytest
 
-from autograder.grade import grade
-from autograder import jail
-from autograder.sandbox import hidden_paths, site_package_dirs
-from tests.conftest import KIT
+from autograder.grading.grade import grade
+from autograder.run import confine as jail
+from autograder.run.environment import hidden_paths, site_package_dirs
+from tests.helpers import KIT
+
+pytestmark = pytest.mark.slow  # end to end: workers and subprocesses
 
 NN = "neural_network.py"
 STUB_NN = (KIT / "exercises" / NN).read_text()
@@ -135,7 +137,7 @@ def conv2d(image, filter_kernel, stride=1):
 
 @pytest.mark.parametrize("attempt", [
     "import reference\n    return reference.conv2d(image, filter_kernel, stride)",
-    "from autograder.units import ReferenceLib\n    return ReferenceLib().conv2d(image, filter_kernel, stride)",
+    "from autograder.grading.libraries import ReferenceLib\n    return ReferenceLib().conv2d(image, filter_kernel, stride)",
     "import importlib.util, sys\n    sys.path.append(%(kit)r)\n    import reference\n    return reference.conv2d(image, filter_kernel, stride)",
 ])
 def test_the_reference_cannot_be_imported(attempt, submission):
@@ -265,13 +267,14 @@ def conv2d(image, filter_kernel, stride=1):
 
 def test_cpu_limit_is_named(tmp_path):
     """CPU time is capped per worker (threads can burn it faster than the wall clock runs)."""
-    from autograder.sandbox import WorkerRunner
+    from autograder.run.runner import WorkerRunner
 
     (tmp_path / "burn.py").write_text("def burn():\n    while True:\n        pass\n")
     with WorkerRunner(tmp_path, timeout=30, confine=True) as runner:
         runner.cpu_seconds = 1
         outcome = runner.call("burn", "burn", {})
     assert outcome.status == "cpu"
-    from autograder.checks import Failure, value_of
+    from autograder.judge.arrays import Failure
+    from autograder.judge.outcomes import value_of
     with pytest.raises(Failure, match="used more than 1 s of CPU time"):
         value_of(outcome, "burn()", "burn.py")

@@ -12,8 +12,10 @@ import time
 import pytest
 from PIL import Image
 
-from tests.conftest import KIT, SOLUTIONS, cli
+from tests.helpers import KIT, SOLUTIONS, cli
 from tests.test_diagnostics import MISTAKES
+
+pytestmark = pytest.mark.slow  # end to end: workers and subprocesses
 
 
 @pytest.fixture

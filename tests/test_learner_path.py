@@ -10,7 +10,9 @@ import pytest
 
 from autograder.stubs import make_stub, out_of_date
 from autograder.units import UNITS
-from tests.conftest import KIT, cli
+from tests.helpers import KIT, cli
+
+pytestmark = pytest.mark.slow  # end to end: workers and subprocesses
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,10 @@ import pytest
 nbformat = pytest.importorskip("nbformat")
 pytest.importorskip("nbgrader")
 
-from autograder.notebook import write_course  # noqa: E402
-from tests.conftest import cli  # noqa: E402
+from autograder.integrations.nbgrader import write_course  # noqa: E402
+from tests.helpers import cli  # noqa: E402
+
+pytestmark = pytest.mark.slow  # end to end: workers and subprocesses
 
 POST_CONV2D = """def conv2d(image, filter_kernel, stride=1):
     from scipy import signal
@@ -33,7 +35,7 @@ NOISY = """
 TAMPER = """def conv2d(image, filter_kernel, stride=1):
     raise NotImplementedError
 
-import autograder.notebook as _nb
+import autograder.integrations.nbgrader as _nb
 from autograder.units import BY_ID as _units
 _nb.check = lambda unit, namespace, tiers=(): _units[unit].points  # every test cell: full marks"""
 STUDENTS = ("alice", "bob", "carol", "dave", "erin", "frank")
@@ -166,7 +168,7 @@ def test_feedback_shows_the_sentence_and_no_hidden_tests(course):
 def test_each_cell_of_a_submitted_notebook_fails_on_its_own(tmp_path):
     """Read back for the sandbox, a notebook keeps the kernel's rules: a cell that fails costs
     its own unit only, magics are skipped, and each sentence names the cell."""
-    from autograder.grade import grade
+    from autograder.grading.grade import grade
 
     write_course(tmp_path / "course")
     nb = nbformat.read(tmp_path / "course" / "source" / "part4_2" / "part4_2.ipynb", 4)

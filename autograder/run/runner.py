@@ -1,0 +1,220 @@
+"""Running submitted code: in a worker process (grading) or in-process (public tests).
+
+Both runners answer ``call(module, function, kwargs) -> Outcome``; the checks never know
+which one ran the code. The worker runner is the one that grades: the submission runs in a
+separate process with its own process group, a memory cap and a per-call time limit, and a
+hang or crash costs that call only (the next call starts a fresh worker). Confined workers
+are forked by a fork server (forkserver.py).
+"""
+from __future__ import annotations
+
+import os
+import select
+import signal
+import struct
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import confine as jail
+from . import protocol, worker
+from .environment import hidden_paths, site_package_dirs, worker_env
+from .forkserver import WORKER_SCRIPT, Zygote
+from .protocol import Value
+
+MAX_REPLY = 512 << 20  # bytes; a larger reply is refused, not read
+
+
+@dataclass
+class Outcome:
+    """What one call did. ``status`` is "ok" or names what went wrong."""
+
+    status: str
+    value: Value | None = None
+    stdout: str = ""
+    modified: list[str] = field(default_factory=list)
+    detail: dict = field(default_factory=dict)
+
+
+def outcome_from_reply(reply) -> Outcome:
+    """Validate a reply shape-by-shape: it came from untrusted code."""
+    if not isinstance(reply, dict) or not isinstance(reply.get("status"), str):
+        return Outcome("bad_reply")
+    value = reply.get("value")
+    if value is not None and not isinstance(value, Value):
+        return Outcome("bad_reply")
+    modified = reply.get("modified", [])
+    if not (isinstance(modified, list) and all(isinstance(m, str) for m in modified)):
+        return Outcome("bad_reply")
+    detail = {k: v for k, v in reply.items() if k not in ("status", "value", "stdout", "modified")}
+    return Outcome(reply["status"], value, str(reply.get("stdout", "")), modified, detail)
+
+
+class InProcessRunner:
+    """Calls the learner's functions directly: fast feedback for ``pytest exercises``."""
+
+    def __init__(self, root: Path):
+        self.root = str(root)
+
+    def call(self, module: str, function: str, kwargs: dict, timeout: float | None = None) -> Outcome:
+        return outcome_from_reply(worker.run_call({"module": module, "function": function, "kwargs": kwargs}, self.root))
+
+    def close(self) -> None:
+        pass
+
+
+class WorkerRunner:
+    """Calls the learner's functions in a separate, limited process rooted at ``workdir``.
+
+    ``confine=True`` (grading) adds the jail: workers are forked by a confined fork server
+    (the kit hidden, PID namespace, ``nobody`` where possible) that runs a copy of the worker
+    script from outside the kit.
+    """
+
+    def __init__(self, workdir: Path, timeout: float = 10.0, memory_mb: int = 2048, extra_paths=(),
+                 confine: bool = False):
+        self.workdir, self.timeout, self.memory_mb = Path(workdir), timeout, memory_mb
+        self.extra_paths = [str(p) for p in extra_paths]  # importable after workdir (given files)
+        self.cpu_seconds = 120  # a whole worker's life; wall-clock limits are per call
+        self.confined = confine
+        self.hide: list[str] = []
+        self.ids = None
+        if confine:
+            self.hide, self.ids = jail.choose(hidden_paths(), site_package_dirs())
+            if self.ids:  # the worker, as nobody, owns its folder and nothing else
+                for path in [self.workdir, *self.workdir.rglob("*")]:
+                    os.chown(path, *self.ids, follow_symlinks=False)
+        self.hung: dict[str, Outcome] = {}  # "module.function" -> the timeout it caused
+        self.pid: int | None = None  # the running worker (as its fork server knows it, if any)
+        self.proc: subprocess.Popen | None = None  # the running worker, if not forked by a server
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _spawn(self) -> None:
+        to_worker_r, self._to_worker = os.pipe()
+        self._from_worker, from_worker_w = os.pipe()
+        try:
+            if self.confined:  # a fork of the preloaded, confined fork server
+                self.pid = self._zygote().fork(self.workdir, to_worker_r, from_worker_w)
+            else:
+                # -S: no site-packages processing, so no .pth file (an editable install of the
+                # kit among them) runs; the third-party packages' folders are passed explicitly.
+                self.proc = subprocess.Popen(
+                    [sys.executable, "-I", "-S", str(WORKER_SCRIPT), str(to_worker_r), str(from_worker_w),
+                     *self.extra_paths, *site_package_dirs()],
+                    cwd=self.workdir, env={**worker_env(), "NNKIT_PID_NAMESPACE": "0"},
+                    pass_fds=(to_worker_r, from_worker_w),
+                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    start_new_session=True, preexec_fn=jail.confine([], None, self.memory_mb, self.cpu_seconds))
+                self.pid = self.proc.pid
+        except BaseException:
+            for fd in (self._to_worker, self._from_worker):
+                os.close(fd)
+            raise
+        finally:
+            os.close(to_worker_r)
+            os.close(from_worker_w)
+
+    def _zygote(self) -> Zygote:
+        return Zygote.get(self.hide, self.ids, self.memory_mb, self.cpu_seconds)
+
+    def call(self, module: str, function: str, kwargs: dict, timeout: float | None = None) -> Outcome:
+        timeout = self.timeout if timeout is None else timeout
+        key = f"{module}.{function}"
+        if key in self.hung:  # one hang costs its unit once, not a time limit per call
+            return self.hung[key]
+        if self.pid is None:
+            try:
+                self._spawn()
+            except (OSError, subprocess.SubprocessError) as exc:  # the grader must not crash
+                return Outcome("no_worker", detail={"error": str(exc)})
+        request = protocol.encode({"module": module, "function": function, "kwargs": kwargs, "timeout": timeout})
+        try:
+            protocol.write_frame(self._to_worker, request)
+            data = self._read(time.monotonic() + timeout + 2)  # grace for the worker's own limit
+        except TimeoutError:
+            self._kill()
+            return self._hung(key, Outcome("timeout", detail={"seconds": timeout}))
+        except (OSError, EOFError):
+            code = self._kill(grace=1.0)  # it is ending anyway: let it say how
+            if code in (-signal.SIGXCPU, worker.CPU_EXIT):
+                return Outcome("cpu", detail={"seconds": self.cpu_seconds})
+            return Outcome("crashed", detail={"returncode": code})
+        if data is None:
+            return Outcome("bad_reply")
+        try:
+            outcome = outcome_from_reply(protocol.decode(data))
+        except Exception:
+            return Outcome("bad_reply")
+        if outcome.status == "timeout":
+            self._kill()  # the interrupted code may have left the worker in any state
+            outcome.detail["seconds"] = timeout
+            return self._hung(key, outcome)
+        if outcome.status == "raised" and outcome.detail.get("type") == "MemoryError":
+            return Outcome("memory", stdout=outcome.stdout, detail={**outcome.detail, "memory_mb": self.memory_mb})
+        return outcome
+
+    def _hung(self, key: str, outcome: Outcome) -> Outcome:
+        self.hung[key] = outcome
+        inner = outcome.detail.get("function")
+        if inner and outcome.detail.get("file"):  # where it was stuck: that function hangs too
+            self.hung.setdefault(f"{Path(outcome.detail['file']).stem}.{inner}", outcome)
+        return outcome
+
+    def _read(self, deadline: float) -> bytes | None:
+        head = self._read_exact(8, deadline)
+        (size,) = struct.unpack(">Q", head)
+        if size > MAX_REPLY:
+            self._kill()
+            return None
+        return self._read_exact(size, deadline)
+
+    def _read_exact(self, size: int, deadline: float) -> bytes:
+        chunks, left = [], size
+        while left:
+            wait = deadline - time.monotonic()
+            if wait <= 0 or not select.select([self._from_worker], [], [], wait)[0]:
+                raise TimeoutError
+            chunk = os.read(self._from_worker, min(left, 1 << 20))
+            if not chunk:
+                raise EOFError
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+    def _kill(self, grace: float = 0.0) -> int | None:
+        """End the worker and everything it started; the next call spawns a fresh one."""
+        if self.pid is None:
+            return None
+        if self.proc is None:  # forked by the server, which ends it (and what it left behind)
+            code = self._zygote().end(self.pid, grace)
+        else:
+            try:
+                self.proc.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                pass
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            code = self.proc.wait()
+            self.proc = None
+        for fd in (self._to_worker, self._from_worker):
+            os.close(fd)
+        self.pid = None
+        return code
+
+    def close(self) -> None:
+        self._kill()
+
+
+def isolation_summary() -> str:
+    """What the grading worker's confinement amounts to on this machine, in words."""
+    hide, ids = jail.choose(hidden_paths(), site_package_dirs())
+    return jail.describe(bool(hide), ids)

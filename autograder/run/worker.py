@@ -1,0 +1,324 @@
+"""The untrusted side: runs submitted functions and describes what they returned.
+
+Run as ``python -I -S worker.py IN_FD OUT_FD`` (or as a fork server, ``--zygote``) with the
+submission's copy as working directory. Of the kit it imports only ``protocol`` (the grader's
+internals and the reference never enter this process); it needs numpy. The trusted parent
+sends call requests and receives plain data back (see protocol.py). The worker judges
+nothing: every verdict is made by the parent, so a forged reply can only claim an output.
+
+The same ``describe`` is used in-process by the learners' public tests, so both paths see a
+returned value the same way.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+
+def become_init(fds: list[int]) -> None:
+    """In a fresh PID namespace (NNKIT_PID_NAMESPACE=1) only this process's children are
+    inside it, and this process may not even start threads: fork at once, let the child
+    (process 1 there) go on, and mirror how it ends."""
+    child = os.fork()
+    if child == 0:
+        return
+    for fd in set(fds):  # only the child talks to the grader; its death must close the pipes
+        os.close(fd)
+    _, status = os.waitpid(child, 0)
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        if sig not in (signal.SIGKILL, signal.SIGSTOP):  # those two keep their default anyway
+            signal.signal(sig, signal.SIG_DFL)
+        os.kill(os.getpid(), sig)
+    os._exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 1)
+
+
+CPU_EXIT = 128 + signal.SIGXCPU  # how a worker out of CPU time ends (even as a namespace's init)
+
+
+if __name__ == "__main__":
+    # worker.py IN_FD OUT_FD PATHS...  (one worker) | worker.py --zygote CONTROL_FD PATHS...
+    _FDS = [int(sys.argv[2])] if sys.argv[1] == "--zygote" else [int(sys.argv[1]), int(sys.argv[2])]
+    if os.environ.get("NNKIT_PID_NAMESPACE") == "1":
+        become_init(_FDS)
+    sys.path.extend(sys.argv[3:])  # started with -S: the third-party packages' folders
+
+import contextlib
+import importlib
+import importlib.util
+import io
+import json
+import traceback
+import warnings
+
+import numpy as np
+
+if __package__:  # imported by the trusted side (in-process runs)
+    from .protocol import decode, describe, encode, read_frame, write_frame
+else:  # run as a script (-I: its folder is not on sys.path): load protocol.py from beside it
+    _spec = importlib.util.spec_from_file_location("protocol", os.path.join(os.path.dirname(__file__), "protocol.py"))
+    _protocol = sys.modules["protocol"] = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(_protocol)
+    decode, describe, encode = _protocol.decode, _protocol.describe, _protocol.encode
+    read_frame, write_frame = _protocol.read_frame, _protocol.write_frame
+
+MAX_STDOUT = 20_000  # characters kept of what one call prints
+
+
+# --- running one call ------------------------------------------------------------------
+
+class _Capped(io.TextIOBase):
+    """A stdout that keeps the first MAX_STDOUT characters: a print loop cannot eat memory."""
+
+    def __init__(self):
+        self.parts, self.size = [], 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text) -> int:
+        text = str(text)
+        if self.size < MAX_STDOUT:
+            self.parts.append(text[: MAX_STDOUT - self.size])
+        self.size += len(text)
+        return len(text)
+
+    def getvalue(self) -> str:
+        more = f"\n... ({self.size - MAX_STDOUT} more characters not kept)" if self.size > MAX_STDOUT else ""
+        return "".join(self.parts) + more
+
+
+class _CallTimeout(BaseException):
+    """Raised inside the learner's code when its call runs out of time."""
+
+
+def _on_alarm(signum, frame):
+    raise _CallTimeout
+
+
+def run_call(request: dict, root: str | None = None) -> dict:
+    """Import ``module`` from ``root`` (default: the cwd), call it, report what happened."""
+    root = root or os.getcwd()
+    module, function = request["module"], request["function"]
+    kwargs = dict(request.get("kwargs", {}))  # the parent always passes named arguments
+    before = {k: v.copy() for k, v in kwargs.items() if isinstance(v, np.ndarray)}
+    stdout = _Capped()
+    reply: dict = {"status": "ok"}
+    limit = request.get("timeout")
+    if limit:  # a soft limit that says where the code was; the parent also has a hard one
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, limit)
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(_Capped()):
+        try:
+            fn = request["callable"] if "callable" in request else getattr(_import(module, root), function, None)
+            if fn is None:
+                reply = {"status": "missing_function"}
+            else:
+                reply["value"] = describe(fn(**kwargs))
+        except _ImportProblem as problem:
+            reply = problem.reply
+        except NotImplementedError as exc:
+            reply = {"status": "not_implemented", **_exception_facts(exc, root)}
+        except _CallTimeout as exc:
+            reply = {"status": "timeout", **_exception_facts(exc, root)}
+        except BaseException as exc:  # SystemExit and KeyboardInterrupt included: fail, don't leave
+            reply = {"status": "raised", **_exception_facts(exc, root)}
+        finally:
+            if limit:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+    reply["stdout"] = stdout.getvalue()
+    reply["modified"] = [k for k, old in before.items() if not _same(old, kwargs[k])]
+    _close_figures()
+    return reply
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
+
+
+class _ImportProblem(Exception):
+    def __init__(self, reply: dict):
+        self.reply = reply
+
+
+def _import(module: str, root: str):
+    if module in sys.modules:
+        return sys.modules[module]
+    path = os.path.join(root, f"{module}.py")
+    if not os.path.isfile(path):
+        what = "a directory" if os.path.isdir(path) else "missing"
+        raise _ImportProblem({"status": "missing_file", "detail": what})
+    try:
+        return importlib.import_module(module)
+    except SyntaxError as exc:
+        raise _ImportProblem({"status": "syntax_error", "file": os.path.basename(exc.filename or ""),
+                              "line": exc.lineno or 0, "message": str(exc.msg)})
+    except NotImplementedError as exc:
+        raise _ImportProblem({"status": "not_implemented", **_exception_facts(exc, root)})
+    except _CallTimeout:
+        raise
+    except BaseException as exc:
+        raise _ImportProblem({"status": "import_error", **_exception_facts(exc, root)})
+
+
+def _exception_facts(exc: BaseException, root: str | None = None) -> dict:
+    """Type, message and the last line of the learner's own code that was running."""
+    facts = {"where": "", "function": "", "file": "", "line": 0}
+    here = os.path.abspath(root or os.getcwd())
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.startswith(here):
+            facts["file"] = os.path.basename(frame.filename)
+            facts["function"] = frame.name if frame.name != "<module>" else ""
+            facts["line"] = frame.lineno or 0
+            facts["where"] = f"{facts['file']}, line {frame.lineno}: {(frame.line or '').strip()}"
+            break
+    try:
+        message = str(exc)
+    except Exception:
+        message = "<unprintable message>"
+    return {"type": type(exc).__name__, "message": message[:500], **facts}
+
+
+def _close_figures() -> None:
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
+
+
+def quiet_layout() -> None:
+    """Workers skip matplotlib's tight_layout: it only moves panels (about 35 ms a figure),
+    and nothing it changes is checked. Applied when the learner's code imports matplotlib."""
+    import matplotlib.figure
+
+    matplotlib.figure.Figure.tight_layout = lambda self, *args, **kwargs: None
+
+
+class _QuietLayoutOnImport:
+    """A meta-path hook that applies quiet_layout right after matplotlib.figure is imported,
+    so a worker that never plots never pays for importing matplotlib."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "matplotlib.figure":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        loader = spec.loader
+        original = loader.exec_module
+
+        def exec_module(module):
+            original(module)
+            module.Figure.tight_layout = lambda self, *args, **kwargs: None
+
+        loader.exec_module = exec_module
+        return spec
+
+
+def zygote(control_fd: int) -> None:
+    """A fork server: import numpy and matplotlib once, then fork one fresh worker per
+    request. Runs no submitted code itself. As process 1 of the PID namespace it also ends
+    every process a finished worker left behind."""
+    import socket
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    warm, axes = plt.subplots(1, 2)  # load fonts, axes and the renderer now, not in every child
+    for ax in axes:
+        ax.imshow(np.zeros((2, 2)), cmap="gray")
+        ax.set_title("warm")
+        ax.axis("off")
+    warm.canvas.draw()
+    plt.close(warm)
+    control = socket.socket(fileno=control_fd)
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(control, 4096, 2)
+        except OSError:
+            return
+        if not message:
+            return  # the grader is gone
+        request = json.loads(message)
+        if request["op"] == "fork":
+            pid = os.fork()
+            if pid == 0:
+                control.close()
+                os.setsid()
+                os.chdir(request["workdir"])
+                os.environ["HOME"] = request["workdir"]
+                serve(fds[0], fds[1])
+                os._exit(0)
+            for fd in fds:
+                os.close(fd)
+            reply = {"pid": pid}
+        elif request["op"] == "end":  # the grader is done with this worker, or it must stop
+            code = _end(request["pid"], request.get("grace", 0.0))
+            reply = {"code": code}
+        else:
+            reply = {"error": "unknown op"}
+        control.sendall(json.dumps(reply).encode())
+
+
+def _end(pid: int, grace: float) -> int | None:
+    """Give the worker ``grace`` seconds to end by itself, kill it and its group, and, as
+    process 1 of a PID namespace, every other process there; return how the worker ended."""
+    import time
+
+    code, deadline = None, time.monotonic() + grace
+    while code is None:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            code = os.waitstatus_to_exitcode(status)
+        elif time.monotonic() >= deadline:
+            break
+        else:
+            time.sleep(0.01)
+    for target in ([-1] if os.getpid() == 1 else []) + [-pid]:  # kill(-1) only inside a namespace
+        try:
+            os.kill(target, signal.SIGKILL)
+        except OSError:
+            pass
+    while True:  # reap the worker and any orphans
+        try:
+            done, status = os.waitpid(-1, 0 if code is None else os.WNOHANG)
+        except ChildProcessError:
+            break
+        if done == 0:
+            break
+        if done == pid and code is None:
+            code = os.waitstatus_to_exitcode(status)
+    return code
+
+
+def serve(in_fd: int, out_fd: int) -> None:
+    # Nothing the learner prints or reads may touch the protocol's pipes.
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    sys.path.insert(0, os.getcwd())  # the submission; numpy is already imported from site-packages
+    if "matplotlib.figure" in sys.modules:
+        quiet_layout()
+    else:
+        sys.meta_path.insert(0, _QuietLayoutOnImport())
+    # Process 1 of a PID namespace ignores signals it has no handler for, the kernel's
+    # "out of CPU time" included: handle it, so the limit ends the worker at once.
+    signal.signal(signal.SIGXCPU, lambda *_: os._exit(CPU_EXIT))
+    warnings.simplefilter("ignore")  # plt.show() under Agg warns; warnings are not failures
+    while True:
+        frame = read_frame(in_fd)
+        if frame is None:
+            return
+        try:
+            reply = run_call(decode(frame))
+        except BaseException as exc:  # the request itself was unusable
+            reply = {"status": "raised", **_exception_facts(exc)}
+        write_frame(out_fd, encode(reply))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "--zygote":
+        zygote(_FDS[0])
+    else:
+        serve(*_FDS)

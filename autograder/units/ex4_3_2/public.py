@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from .. import Call, Test
+
+
+def tests(unit) -> list[Test]:
+    return [Test("the post's 4x4 map, size 2, stride 1 (defaults)", [Call({})])]

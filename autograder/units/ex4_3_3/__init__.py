@@ -1,0 +1,1 @@
+"""Part 4.3, exercise 3: convolution then pooling on an MNIST digit."""
