@@ -165,3 +165,37 @@ def test_discriminating_calls_tell_each_case_its_mistake(fn):
         outcomes = [_outcome(learner, args) for args in calls]
         fitting = M.diagnose(fn, reference, calls, outcomes)
         assert fitting == [spec[fn]], f"{case}: expected {spec[fn]}, models that fit: {fitting}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The models themselves
+
+def test_models_import_only_numpy():
+    """models.py is handed to the grader as is: numpy only, the reference comes in as a parameter."""
+    import ast
+    tree = ast.parse((CORPUS / "models.py").read_text())
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module}
+    assert imported <= {"numpy", "__future__"}, imported
+
+
+@pytest.mark.parametrize("args", CONV_INPUTS, ids=_describe)
+def test_conv_models_against_scipy(args):
+    """The padding and flipping models against scipy.signal, an oracle they share no code with."""
+    from scipy import signal
+    image, kernel, s = args
+    for name, mode, fn in [("same_padding", "same", signal.correlate2d), ("full_padding", "full", signal.correlate2d),
+                           ("flipped_kernel", "valid", signal.convolve2d)]:
+        want = fn(image.astype(float), kernel, mode=mode)[::s, ::s]
+        np.testing.assert_allclose(M.conv2d_models[name](reference, image, kernel, s), want, atol=1e-12, err_msg=name)
+
+
+def test_predict_is_none_exactly_where_nothing_shows():
+    X = np.arange(16.0).reshape(4, 4)          # all positive: max_from_zero changes nothing
+    assert M.predict("max_pool", "max_from_zero", reference, X, 2, 2) is None
+    assert M.predict("max_pool", "max_from_zero", reference, -X - 1, 2, 2) is not None
+    sym = np.array([[1.0, 2.0, 1.0], [0.0, 5.0, 0.0], [1.0, 2.0, 1.0]])   # 180-degree symmetric
+    assert M.predict("conv2d", "flipped_kernel", reference, np.arange(30.0).reshape(5, 6), sym, 1) is None
+    assert M.predict("conv2d", "raises", reference, np.zeros((5, 6)), np.ones((2, 2)), 1) == M.RAISES

@@ -418,6 +418,14 @@ def build_call(fn, spec):
     return pool_call(shape, size, stride, dtype)
 
 
+def predict(fn, name, ref, *args):
+    """Model ``name``'s prediction for one call, None whenever no outcome could tell it from the
+    right answer (the models themselves may return the right value when it coincides, e.g.
+    flipped_kernel on a 180-degree-symmetric kernel)."""
+    pred = MODELS[fn][name](ref, *args)
+    return pred if differs(pred, getattr(ref, fn)(*args)) else None
+
+
 def predictions(fn, ref, args):
     """Every model's prediction for one call, None resolved to the right answer ("correct")."""
     right = getattr(ref, fn)(*args)
