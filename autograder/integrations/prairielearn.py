@@ -169,7 +169,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_
 COPY grader/requirements.txt /grader/requirements.txt
 RUN python3 -m pip install -r /grader/requirements.txt
 COPY grader/ /grader/
-# matplotlib's font list built once here, not for every submission; nothing in /grader is writable.
+# matplotlib's font list built once here, not for every submission; all readable by whichever user runs it.
 RUN chmod 0755 /grader/run.sh \\
  && mkdir -p /opt/mplconfig && python3 -c "import matplotlib.pyplot" && chmod -R a+rX /opt/mplconfig /grader
 WORKDIR /grader
