@@ -129,15 +129,6 @@ def cmd_gradescope(args) -> int:
     return 0
 
 
-def cmd_classroom(args) -> int:
-    from .integrations.classroom import workflow
-
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(workflow())
-    print(f"wrote {args.out}: copy it to .github/workflows/classroom.yml in the learners' template repository")
-    return 0
-
-
 def cmd_status(args) -> int:
     from .learner.commands import public_results, render_status
 
@@ -255,10 +246,6 @@ def main(argv=None) -> int:
     z.add_argument("zip", type=Path)
     z.set_defaults(func=cmd_gradescope)
 
-    c = sub.add_parser("classroom", help="write a GitHub Classroom workflow running the public tests per unit")
-    c.add_argument("out", type=Path, nargs="?", default=Path("classroom") / "classroom.yml")
-    c.set_defaults(func=cmd_classroom)
-
     def learner_parser(name, help_text):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--submission", type=Path, default=EXERCISES,
@@ -296,6 +283,9 @@ def main(argv=None) -> int:
     s.add_argument("--write", action="store_true")
     s.set_defaults(func=cmd_stubs)
 
+    from .integrations import add_commands  # report, prairielearn, workflow, canvas
+
+    add_commands(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -46,9 +46,16 @@ def results_json(results: list[Result], execution_time: float | None = None,
     return doc
 
 
+def test_meta(test: dict) -> tuple[str, str, str | None]:
+    """(unit, tier, mistake id) of one test record of a results document: from its
+    ``extra_data``, else (results written before it existed) from its ``tags``."""
+    extra, tags = test.get("extra_data") or {}, test.get("tags") or ["", "public"]
+    return extra.get("unit") or tags[0], extra.get("tier") or tags[1], extra.get("mistake") or None
+
+
 def test_unit(test: dict) -> str:
     """The unit of one test record of a results document."""
-    return test.get("extra_data", {}).get("unit") or test["tags"][0]
+    return test_meta(test)[0]
 
 
 def unit_scores(doc: dict) -> dict[str, float]:

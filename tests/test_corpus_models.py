@@ -19,11 +19,11 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import sys
-import tomllib
 from pathlib import Path
 
 import numpy as np
 import pytest
+import tomllib
 
 import reference
 

@@ -80,6 +80,9 @@ def build(out: Path) -> list[str]:
     (out / "pyproject.toml").write_text(PYPROJECT.format(
         version=version, dependencies=json.dumps(dependencies())))  # JSON strings are TOML strings
     (out / "README.md").write_text(README)
+    from .workflow import write as write_workflow  # the learners' template repository's CI
+
+    write_workflow(out)
     (out / ".gitignore").write_text("__pycache__/\n*.egg-info/\nfeedback/\n.hints.json\n")
     return sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
 

@@ -1,4 +1,3 @@
-import numpy as np
 from scipy.signal import correlate2d
 
 

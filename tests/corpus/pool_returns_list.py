@@ -1,4 +1,3 @@
-import numpy as np
 
 
 def max_pool(X, size=2, stride=2):
