@@ -63,7 +63,7 @@ MISTAKES = {
         "    h, w = full[::stride, ::stride].shape\n    return full[:h, :w]"),
         "conv2d", "must start at row i * stride and column j * stride"),
     "height and width swapped": (NN, "conv2d", conv(f"return {CORRELATE}.T.copy()"),
-                                 "conv2d", "are height and width swapped?"),
+                                 "conv2d", "height and width are swapped"),
     "kernel transposed": (NN, "conv2d", conv(
         "return signal.correlate2d(image, filter_kernel.T, mode='valid')[::stride, ::stride]"),
         "conv2d", "kernel transposed"),
@@ -112,6 +112,21 @@ MISTAKES = {
 }
 
 
+# The id each case's results must carry (Result.mistake, the results files' extra_data): the named
+# mistake, and no other one on any of that unit's tests. None: a failure that is not a named mistake.
+IDS = {
+    "kernel flipped (the post's convolve2d)": "flipped_kernel", "forgot the +1": "plus_one_forgotten",
+    "one too large": "plus_one_doubled", "'same' mode": "same_padding", "'full' mode": "full_padding",
+    "stride ignored": "stride_ignored", "stride misapplied (windows not moved by the stride)": "windows_step_by_one",
+    "height and width swapped": "hw_swapped", "kernel transposed": "transposed_kernel",
+    "returns a list": "returns_list", "channel axis dropped (the post's max_pool)": "channel_dropped",
+    "channel axis added to a 2-D input": "channel_added", "floor(H / s) output size": "floor_h_over_stride",
+    "max over the wrong axes (across channels)": "max_across_channels", "max started at zero": "max_from_zero",
+    "minimum instead of maximum": "min_not_max", "pool stride ignored": "stride_ignored",
+    "exercise ignores its arguments": "post_inputs_used", "exercise drops the stride": "stride_not_passed",
+}
+
+
 def failures(sub, unit: str, **kw) -> list[str]:
     return [r.message for r in grade(sub, units=[unit], **kw) if not r.passed]
 
@@ -119,9 +134,14 @@ def failures(sub, unit: str, **kw) -> list[str]:
 @pytest.mark.parametrize("case", list(MISTAKES), ids=list(MISTAKES))
 def test_mistake_is_named(case, submission):
     file, function, source, unit, phrase = MISTAKES[case]
-    messages = failures(submission((file, function, source)), unit)
+    failed = [r for r in grade(submission((file, function, source)), units=[unit]) if not r.passed]
+    messages = [r.message for r in failed]
     assert messages, f"{case}: the mistaken submission passed every {unit} test"
     assert any(phrase in m for m in messages), f"{case}: no message says {phrase!r}:\n" + "\n".join(messages)
+    named = {r.mistake for r in failed} - {None}
+    assert named <= {IDS.get(case)}, f"{case}: named {named}, not only {IDS.get(case)}"
+    if case in IDS:
+        assert IDS[case] in named
 
 
 def test_correct_submission_gets_no_message(submission):

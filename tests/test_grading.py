@@ -52,7 +52,7 @@ def test_a_conv2d_mistake_costs_its_points_once(submission):
     lost = {r.unit.id for r in results if not r.passed}
     assert lost == {"conv2d"}
     notes = [r.message for r in results if r.passed and r.unit.id == "4.2.3"]
-    assert any("right given your own conv2d" in n for n in notes)
+    assert any("graded with a working conv2d in place of yours" in n for n in notes)
     assert 80 <= sum(r.score for r in results) < 100
 
 

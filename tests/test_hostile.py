@@ -98,7 +98,9 @@ def test_forged_results_file_is_overwritten(submission, tmp_path):
     assert proc.returncode == 0
     doc = json.loads(out.read_text())
     assert len(doc["tests"]) > 40
-    assert doc["score"] == 0  # every unit needs the stub conv2d or max_pool, which raise
+    # the stub library earns nothing; the solutions' exercises are graded with working stand-ins
+    # for it and earn their 60 points: exactly what the code earns, not the forged 100
+    assert doc["score"] == pytest.approx(60)
 
 
 def test_printed_fake_results_never_reach_the_grader_output(submission):
@@ -106,7 +108,7 @@ def test_printed_fake_results_never_reach_the_grader_output(submission):
     sub = with_stub_library(submission(), fake)
     proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(sub)], cwd=KIT, capture_output=True,
                           text=True)
-    assert re.findall(r"total: .*", proc.stdout) == ["total: 0.00 / 100.00 points (0 %)"]
+    assert re.findall(r"total: .*", proc.stdout) == ["total: 60.00 / 100.00 points (60 %)"]  # the exercises' 60
     assert '"score": 100' not in proc.stdout
 
 
@@ -207,10 +209,10 @@ def test_a_hang_costs_one_time_limit_not_one_per_call(submission):
     results = grade(sub, units=["max_pool", "4.3.1", "4.3.3", "4.3.4", "4.3.cnn"], timeout=2)
     assert time.monotonic() - start < 20  # 2 s limit once (+ grace), not once per call (~25 calls)
     failed = {r.unit.id for r in results if not r.passed}
-    assert failed == {"max_pool", "4.3.1", "4.3.3", "4.3.4", "4.3.cnn"}
+    assert failed == {"max_pool"}  # the exercises that call it are graded with a working stand-in
     assert all("took longer than 2 s and was stopped (neural_network.py, line" in r.message
                for r in results if r.unit.id == "max_pool")
-    assert all("max_pool never returned" in r.message and "at neural_network.py, line" in r.message
+    assert all("graded with a working max_pool in place of yours" in r.message
                for r in results if r.unit.id != "max_pool")
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from ..judge.arrays import Failure
 from ..units import Call, Test, Unit
+from . import diagnosis
 
 
 @dataclass
@@ -44,7 +45,9 @@ def split_points(points: float, n: int) -> list[float]:
 
 def run_test(unit: Unit, test: Test, runner, libs: list) -> Result:
     """Call the learner's function for each of the test's calls; pass when every call passes
-    against at least one accepted library. The course's own library's sentence is shown."""
+    against at least one accepted library. The course's own library's sentence is shown, with
+    the mistake its models find named (library units); a failed hidden test of a library unit
+    also shows the smallest case found that still fails."""
     notes = []
     for call in test.calls:
         outcome = runner.call(unit.module, unit.function, call.kwargs)
@@ -60,27 +63,16 @@ def run_test(unit: Unit, test: Test, runner, libs: list) -> Result:
             break
         else:
             started = not (outcome.status == "not_implemented" and outcome.detail.get("function") == unit.function)
-            return Result(unit, test, False, str(first), failure=first, call=call, started=started)
+            if not unit.is_library or not started:
+                return Result(unit, test, False, str(first), failure=first, call=call, started=started)
+            ref = libs[0] if getattr(libs[0], "convention", None) and not hasattr(libs[0], "runner") \
+                else diagnosis.reference_or_none()
+            first = diagnosis.explain(unit, call, outcome, first, runner, ref)
+            message = str(first)
+            if test.tier == "hidden":
+                small = diagnosis.smallest_failing(unit, runner, ref, lambda c, o: unit.check(c, o, ref, reveal=True))
+                if small is not None:
+                    call, first = small
+                    message += " " + diagnosis.show_small_case(call, first)
+            return Result(unit, test, False, message, failure=first, call=call)
     return Result(unit, test, True, "; ".join(notes))
-
-
-def grade_units(units: list[Unit], runner, libraries_for, hidden: bool, failed: set[str] | None = None,
-                hung_dependency=None) -> list[Result]:
-    """Every test of ``units`` (public, then hidden), in order, each with its share of points.
-    ``libraries_for(unit, failed)`` gives the libraries a unit accepts, knowing which units
-    failed so far (``failed`` to start from); ``hung_dependency(unit)`` a sentence when a
-    function it calls already hung."""
-    results: list[Result] = []
-    failed = set(failed or ())
-    for unit in units:
-        tests = unit.public_tests() + (unit.hidden_tests() if hidden else [])
-        hung = hung_dependency(unit) if hung_dependency else ""
-        libs = libraries_for(unit, failed)
-        unit_results = ([Result(unit, test, False, hung) for test in tests] if hung else
-                        [run_test(unit, test, runner, libs) for test in tests])
-        for r, share in zip(unit_results, split_points(unit.points, len(tests))):
-            r.max_score = share
-        if not all(r.passed for r in unit_results):
-            failed.add(unit.id)
-        results += unit_results
-    return results

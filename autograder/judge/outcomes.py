@@ -2,6 +2,8 @@
 for inputs changed in place. ``outcome`` is read by attribute (status, value, detail, modified)."""
 from __future__ import annotations
 
+import re
+
 from .arrays import Failure
 
 
@@ -41,7 +43,19 @@ def value_of(outcome, call: str, unit_file: str):
         "cpu": f"{call} used more than {d.get('seconds')} s of CPU time and was stopped.",
         "no_worker": f"The grader could not start a process to run {call}: {d.get('error')}. This is not your code's fault.",
     }
+    missing = _missing_package(d) if outcome.status in ("import_error", "raised") else None
+    if missing:
+        raise Failure(f"{d.get('file') or unit_file} uses the package {missing}{where}, which the grader does not "
+                      "have: use numpy (and scipy) only.", "missing_package")
     raise Failure(sentences.get(outcome.status, f"{call} did not return normally ({outcome.status})."))
+
+
+def _missing_package(d: dict) -> str | None:
+    """The top-level package an ImportError says is missing ("skimage"), if it is one."""
+    if d.get("type") not in ("ModuleNotFoundError", "ImportError"):
+        return None
+    match = re.search(r"No module named '([\w.]+)'", str(d.get("message", "")))
+    return match.group(1).split(".")[0] if match else None
 
 
 def check_unmodified(outcome, call: str) -> None:

@@ -15,6 +15,7 @@ import struct
 import subprocess
 import sys
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,7 +97,16 @@ class WorkerRunner:
     def __exit__(self, *exc):
         self.close()
 
+    _live: "weakref.WeakSet[WorkerRunner]" = weakref.WeakSet()  # confined runners with a worker
+
     def _spawn(self) -> None:
+        if self.confined:
+            # The fork server ends everything left in its namespace when a worker ends: one live
+            # worker per grading process at a time (grading alternates between runners).
+            for other in list(WorkerRunner._live):
+                if other is not self:
+                    other._kill()
+            WorkerRunner._live.add(self)
         to_worker_r, self._to_worker = os.pipe()
         self._from_worker, from_worker_w = os.pipe()
         try:
@@ -209,6 +219,11 @@ class WorkerRunner:
             os.close(fd)
         self.pid = None
         return code
+
+    def fresh(self) -> None:
+        """The next call starts a fresh worker (forked in milliseconds): each unit's exceptions
+        then quote the line that raised, not a line left from an earlier call's bytecode."""
+        self._kill()
 
     def close(self) -> None:
         self._kill()

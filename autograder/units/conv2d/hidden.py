@@ -33,6 +33,8 @@ def tests(unit) -> list[Test]:
         Test("integer images and kernels", [
             _conv(ints.integers(-5, 6, size=(6, 6)), ints.integers(-3, 4, size=(3, 3))),
             _conv(ints.integers(0, 256, size=(7, 8)), ints.integers(-1, 2, size=(2, 3)), 2)]),
+        Test("an integer image with a fractional kernel (the output must not be rounded)", [
+            _conv(ints.integers(-9, 10, size=(6, 7)), rng.normal(size=(2, 3)))]),
         Test("a stride larger than the kernel (windows skip pixels)", [
             _conv(rng.normal(size=(9, 10)), rng.normal(size=(2, 2)), 3)]),
     ]

@@ -6,7 +6,8 @@ import numpy as np
 
 from ...judge.arrays import Mistake
 from .. import BY_ID, Call, Test
-from .check import FLIP_SAYS, flipped_kernel
+from .check import flipped_kernel
+from .mistakes import FLIP_SAYS
 
 
 def tests(unit) -> list[Test]:
@@ -20,8 +21,8 @@ def tests(unit) -> list[Test]:
     column = np.array([[1.0], [2.0]])
     flip = FLIP_SAYS["correlation"]
     return [
-        Test("the post's 2x2 average on the 4x4 image (Part 4.2, exercise 1)", [Call(
-            {"image": image, "filter_kernel": average, "stride": 1},
+        Test("the post's 2x2 average on its 4x4 image of integers (Part 4.2, exercise 1)", [Call(
+            {"image": np.asarray(post["image"]), "filter_kernel": average, "stride": 1},
             expected=np.array([[1.25, 1.5, 1.25], [1.5, 2.0, 1.5], [1.25, 1.5, 1.25]]))]),
         Test("stride 2 on the same image (Part 4.2, exercise 2)", [Call(
             {"image": image, "filter_kernel": average, "stride": 2}, expected=np.full((2, 2), 1.25))]),
