@@ -11,6 +11,7 @@ import secrets
 import tempfile
 from pathlib import Path
 
+from ..run.environment import work_base
 from ..run.runner import WorkerRunner
 from ..units import BY_ID, UNITS
 from .libraries import libraries
@@ -49,9 +50,9 @@ def grade(submission: Path, *, convention: str = "correlation", timeout: float =
         units = [u for u in from_notebooks[1] if units is None or u in units]
         failed = {dep for u in units for dep in BY_ID[u].depends}  # own versions count, as in the kernel
     chosen = [u for u in UNITS if units is None or u.id in units]
-    with tempfile.TemporaryDirectory(prefix="nnkit-grade-") as tmp:
-        # base (0711) holds a folder with an unguessable name, so that workers grading other
-        # submissions at the same time cannot list or find it.
+    with tempfile.TemporaryDirectory(prefix="nnkit-grade-", dir=work_base()) as tmp:
+        # base (0711, inside this process's staging folder, which the fork server sees
+        # read-only) holds a folder with an unguessable name.
         base = Path(tmp)
         os.chmod(base, 0o711)
         workdir = base / secrets.token_hex(8)

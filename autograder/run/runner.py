@@ -8,19 +8,22 @@ are forked by a fork server (forkserver.py).
 """
 from __future__ import annotations
 
+import atexit
 import os
 import select
+import shutil
 import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import confine as jail
+from . import confine as confinement
 from . import protocol, worker
-from .environment import hidden_paths, site_package_dirs, worker_env
+from .environment import isolation_summary, sandbox_mode, site_package_dirs, work_base, worker_env
 from .forkserver import WORKER_SCRIPT, Zygote
 from .protocol import Value
 
@@ -68,9 +71,10 @@ class InProcessRunner:
 class WorkerRunner:
     """Calls the learner's functions in a separate, limited process rooted at ``workdir``.
 
-    ``confine=True`` (grading) adds the jail: workers are forked by a confined fork server
-    (the kit hidden, PID namespace, ``nobody`` where possible) that runs a copy of the worker
-    script from outside the kit.
+    ``confine=True`` (grading) adds the confinement: workers are forked by a fork server
+    (started inside bubblewrap where the machine allows it) that runs a copy of the worker
+    script from outside the kit, and each worker confines itself (``confine.py``) before any
+    submitted code runs.
     """
 
     def __init__(self, workdir: Path, timeout: float = 10.0, memory_mb: int = 2048, extra_paths=(),
@@ -79,13 +83,15 @@ class WorkerRunner:
         self.extra_paths = [str(p) for p in extra_paths]  # importable after workdir (given files)
         self.cpu_seconds = 120  # a whole worker's life; wall-clock limits are per call
         self.confined = confine
-        self.hide: list[str] = []
-        self.ids = None
-        if confine:
-            self.hide, self.ids = jail.choose(hidden_paths(), site_package_dirs())
-            if self.ids:  # the worker, as nobody, owns its folder and nothing else
-                for path in [self.workdir, *self.workdir.rglob("*")]:
-                    os.chown(path, *self.ids, follow_symlinks=False)
+        if confine and work_base() not in self.workdir.resolve().parents:
+            # the fork server sees only the staging folder: stage a copy (links copied as links)
+            staged = Path(tempfile.mkdtemp(dir=work_base())) / "work"
+            shutil.copytree(self.workdir, staged, symlinks=True)
+            atexit.register(shutil.rmtree, staged.parent, True)
+            self.workdir = staged
+        if confine and sandbox_mode()["nobody"]:  # the worker, as nobody, owns its folder and nothing else
+            for path in [self.workdir, *self.workdir.rglob("*")]:
+                os.chown(path, confinement.NOBODY_UID, confinement.NOBODY_GID, follow_symlinks=False)
         self.hung: dict[str, Outcome] = {}  # "module.function" -> the timeout it caused
         self.pid: int | None = None  # the running worker (as its fork server knows it, if any)
         self.proc: subprocess.Popen | None = None  # the running worker, if not forked by a server
@@ -108,10 +114,10 @@ class WorkerRunner:
                 self.proc = subprocess.Popen(
                     [sys.executable, "-I", "-S", str(WORKER_SCRIPT), str(to_worker_r), str(from_worker_w),
                      *self.extra_paths, *site_package_dirs()],
-                    cwd=self.workdir, env={**worker_env(), "NNKIT_PID_NAMESPACE": "0"},
+                    cwd=self.workdir, env=worker_env(),
                     pass_fds=(to_worker_r, from_worker_w),
                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                    start_new_session=True, preexec_fn=jail.confine([], None, self.memory_mb, self.cpu_seconds))
+                    start_new_session=True, preexec_fn=self._limits)
                 self.pid = self.proc.pid
         except BaseException:
             for fd in (self._to_worker, self._from_worker):
@@ -121,8 +127,11 @@ class WorkerRunner:
             os.close(to_worker_r)
             os.close(from_worker_w)
 
+    def _limits(self) -> None:
+        confinement.set_limits(confinement.Policy(memory_mb=self.memory_mb, cpu_seconds=self.cpu_seconds, processes=4096))
+
     def _zygote(self) -> Zygote:
-        return Zygote.get(self.hide, self.ids, self.memory_mb, self.cpu_seconds)
+        return Zygote.get(self.memory_mb, self.cpu_seconds)
 
     def call(self, module: str, function: str, kwargs: dict, timeout: float | None = None) -> Outcome:
         timeout = self.timeout if timeout is None else timeout
@@ -214,7 +223,5 @@ class WorkerRunner:
         self._kill()
 
 
-def isolation_summary() -> str:
-    """What the grading worker's confinement amounts to on this machine, in words."""
-    hide, ids = jail.choose(hidden_paths(), site_package_dirs())
-    return jail.describe(bool(hide), ids)
+
+__all__ = ["Outcome", "WorkerRunner", "InProcessRunner", "isolation_summary", "outcome_from_reply"]
