@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from .progress import Progress
-from .report import results_json, write_summary
+from .report import read_regular, results_json, write_atomic, write_summary
 from .units import UNITS
 
 
@@ -57,25 +57,25 @@ def _grade_one(name: str, folder: Path, out: Path, options: dict) -> tuple[str, 
     from .grading.grade import grade
 
     hidden_visibility = options.pop("hidden_visibility", "after_due_date")
+    unconfined = options.pop("unconfined", "")
     start = time.monotonic()
     try:
         results = grade(folder, **options)
     except Exception as exc:  # a grader bug on one submission must not end the batch
         return name, None, f"{type(exc).__name__}: {exc}"
-    doc = results_json(results, time.monotonic() - start, hidden_visibility)
-    target = out / "results" / f"{name}.json"
-    target.parent.mkdir(parents=True, exist_ok=True)  # names may hold a folder: student/assignment
-    tmp = target.with_suffix(".json.part")
-    tmp.write_text(json.dumps(doc, indent=2) + "\n")
-    os.replace(tmp, target)  # a file that exists is complete
+    doc = results_json(results, time.monotonic() - start, hidden_visibility, unconfined)
+    try:  # atomic, never through a planted link or FIFO: a file that exists is complete
+        write_atomic(out / "results" / f"{name}.json", json.dumps(doc, indent=2) + "\n")
+    except OSError as exc:
+        return name, None, str(exc)
     return name, doc["score"], ""
 
 
 def result_doc(out: Path, name: str) -> dict | None:
     """The finished results document of ``name``, or None."""
     try:
-        doc = json.loads((out / "results" / f"{name}.json").read_text())
-    except (OSError, ValueError):
+        doc = json.loads(read_regular(out / "results" / f"{name}.json") or "null")
+    except ValueError:
         return None
     return doc if isinstance(doc, dict) and "score" in doc else None
 
