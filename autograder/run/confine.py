@@ -51,7 +51,7 @@ import time
 from dataclasses import dataclass, field
 
 __all__ = ["Policy", "ConfinementError", "probe", "confine_self", "prepare", "bwrap_argv", "find_bwrap",
-           "kill_descendants", "set_subreaper"]
+           "kill_descendants", "set_subreaper", "parent_death_signal"]
 
 NOBODY_UID = NOBODY_GID = 65534
 
@@ -405,6 +405,11 @@ def set_subreaper() -> bool:
     """Orphans of this process's descendants (a double-forked daemon) become its children, so
     ``kill_descendants`` finds them even without a PID namespace."""
     return _libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+
+
+def parent_death_signal(signum: int) -> bool:
+    """Ask the kernel to send ``signum`` to this process when its parent ends."""
+    return _libc.prctl(1, signum, 0, 0, 0) == 0  # PR_SET_PDEATHSIG
 
 
 def _children(pid: int) -> list[int]:

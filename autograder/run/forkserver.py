@@ -25,8 +25,16 @@ import time
 from pathlib import Path
 
 from . import confine
-from .environment import (bwrap_read_only, hidden_paths, matplotlib_cache, sandbox_mode, site_package_dirs,
-                          work_base, worker_env, worker_policy)
+from .environment import (
+    bwrap_read_only,
+    hidden_paths,
+    matplotlib_cache,
+    sandbox_mode,
+    site_package_dirs,
+    work_base,
+    worker_env,
+    worker_policy,
+)
 
 HERE = Path(__file__).resolve().parent
 WORKER_SCRIPT = HERE / "worker.py"
@@ -51,9 +59,9 @@ class Zygote:
         return zygote
 
     @classmethod
-    def stop_all(cls) -> None:
+    def stop_all(cls, wait: float = 5.0) -> None:
         for zygote in list(cls._running.values()):
-            zygote.stop()
+            zygote.stop(wait)
         cls._running.clear()
 
     def __init__(self, memory_mb, cpu_seconds):
@@ -111,12 +119,16 @@ class Zygote:
             return None
 
     def stop(self, wait: float = 5.0) -> None:
-        """End the server and everything it started (its session: bwrap and all inside)."""
+        """End the server and everything it started: SIGTERM makes it kill all its descendants
+        (it is their subreaper) before it exits; bubblewrap's end takes its whole PID namespace
+        along; after ``wait`` seconds whatever is left of its session, and of its cgroup, is
+        killed."""
         if self.proc.returncode is None:
-            self.control.close()  # the server reads end-of-file and exits, ending its namespace
+            self.control.close()
             try:
+                self.proc.send_signal(signal.SIGTERM)
                 self.proc.wait(timeout=wait)
-            except subprocess.TimeoutExpired:
+            except (OSError, subprocess.TimeoutExpired):
                 pass
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
@@ -150,6 +162,12 @@ def enter_cgroup(path: str) -> None:
 
 
 def remove_cgroup(path: str) -> None:
+    try:  # anything still in it (it should be empty by now)
+        with open(os.path.join(path, "cgroup.procs")) as f:
+            for pid in f.read().split():
+                os.kill(int(pid), signal.SIGKILL)
+    except (OSError, ValueError):
+        pass
     for _ in range(50):
         try:
             os.rmdir(path)

@@ -223,6 +223,13 @@ def zygote(control_fd: int) -> None:
     policy.require = tuple(policy.require)
     confine.set_subreaper()
     confine.prepare(policy)
+
+    def stop(signum, frame):  # the grader is being stopped: end every worker and what it started
+        confine.kill_descendants()
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    confine.parent_death_signal(signal.SIGTERM)  # and if the grader dies without a word, the same
     box, scratch_box = os.environ.get("NNKIT_BOX"), os.environ.get("NNKIT_SCRATCH", "/tmp")
 
     import matplotlib
@@ -257,6 +264,7 @@ def zygote(control_fd: int) -> None:
                 continue
             pid = os.fork()
             if pid == 0:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 control.close()
                 os.setsid()
                 os.chdir(workdir)
