@@ -41,8 +41,37 @@ class Outcome:
     detail: dict = field(default_factory=dict)
 
 
+_BIDI = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+_UNSAFE = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}")
+           for c in [*range(0x20), *range(0x7F, 0xA0), *_BIDI] if c not in (0x0A, 0x09)}
+
+
+def clean_text(text: str) -> str:
+    """``text`` with every control character (ESC and so every ANSI/OSC escape sequence, CR,
+    BEL, backspace, C1 controls) and bidirectional override shown as a visible escape such as
+    ``\\x1b``: what submitted code prints or raises never drives the instructor's terminal.
+    Newlines and tabs stay."""
+    return text.translate(_UNSAFE)
+
+
+def clean(obj):
+    """Every string in ``obj`` (dicts, lists, tuples, Values, nested) cleaned; other data as is."""
+    if isinstance(obj, str):
+        return clean_text(obj)
+    if isinstance(obj, dict):
+        return {clean(k): clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(clean(x) for x in obj)
+    if isinstance(obj, Value):
+        obj.type, obj.text = clean_text(obj.type), clean_text(obj.text)
+        obj.items = clean(obj.items) if obj.items is not None else None
+        obj.figure = clean(obj.figure) if obj.figure is not None else None
+    return obj
+
+
 def outcome_from_reply(reply) -> Outcome:
-    """Validate a reply shape-by-shape: it came from untrusted code."""
+    """Validate a reply shape-by-shape, and clean every string in it: it came from untrusted
+    code (the printed output, exception messages, reprs, "where" lines, figure titles)."""
     if not isinstance(reply, dict) or not isinstance(reply.get("status"), str):
         return Outcome("bad_reply")
     value = reply.get("value")
@@ -52,7 +81,8 @@ def outcome_from_reply(reply) -> Outcome:
     if not (isinstance(modified, list) and all(isinstance(m, str) for m in modified)):
         return Outcome("bad_reply")
     detail = {k: v for k, v in reply.items() if k not in ("status", "value", "stdout", "modified")}
-    return Outcome(reply["status"], value, str(reply.get("stdout", "")), modified, detail)
+    return Outcome(clean_text(reply["status"]), clean(value), clean_text(str(reply.get("stdout", ""))),
+                   clean(modified), clean(detail))
 
 
 class InProcessRunner:
