@@ -120,7 +120,8 @@ def scene():
     shutil.copytree(SOLUTIONS, other, ignore=shutil.ignore_patterns("__pycache__"))
     text = (other / NN).read_text().replace("def conv2d(", "def _real_conv2d(", 1)
     (other / NN).write_text(text + f"\n\n# {secret}\ndef conv2d(image, filter_kernel, stride=1):\n"
-                                   f"    import time\n    time.sleep(8)\n    return _real_conv2d(image, filter_kernel, stride)\n")
+                                   "    import time\n    time.sleep(8)\n"
+                                   "    return _real_conv2d(image, filter_kernel, stride)\n")
     other_grading = subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(other)], cwd=KIT,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(3)  # its worker is up and its files are in place

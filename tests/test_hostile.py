@@ -45,8 +45,8 @@ MODE = sandbox_mode()
 JAILED = bool(MODE["bwrap"] or MODE["probe"]["landlock_abi"])
 PID_NAMESPACE = bool(MODE["bwrap"])
 # util-linux's unshare, independent of the kit's code: can this machine make the namespaces?
-NAMESPACES_HERE = subprocess.run(["unshare", "--mount", "--pid", "--fork", "true"], capture_output=True).returncode == 0 \
-    if shutil.which("unshare") else False
+NAMESPACES_HERE = shutil.which("unshare") is not None and subprocess.run(
+    ["unshare", "--mount", "--pid", "--fork", "true"], capture_output=True).returncode == 0
 
 
 def test_the_jail_is_used_wherever_the_machine_allows_it():
@@ -60,7 +60,7 @@ def test_the_jail_is_used_wherever_the_machine_allows_it():
     ("conftest.py", "import pytest\n@pytest.hookimpl(tryfirst=True)\ndef pytest_runtest_makereport(item, call):\n"
                     "    call.excinfo = None\n"),
     ("pytest.ini", "[pytest]\naddopts = -p no:terminal\n"),
-    ("sitecustomize.py", "import numpy\nnumpy.allclose = lambda *a, **k: True\nnumpy.isclose = lambda a, b, **k: a == a\n"),
+    ("sitecustomize.py", "import numpy\nnumpy.allclose = lambda *a, **k: True\nnumpy.isclose = lambda a, b, **k: a == a\n"),  # noqa: E501
     ("usercustomize.py", "raise SystemExit(0)\n"),
     ("numpy.py", "def allclose(*a, **k):\n    return True\n"),
 ])
@@ -75,9 +75,9 @@ def test_planted_files_are_inert(name, content, submission):
 
 
 def test_patching_numpy_at_import_fools_nothing(submission):
-    patch = ("import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.isclose = lambda a, b, **k: np.ones(np.shape(a), bool)\n"
+    patch = ("import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.isclose = lambda a, b, **k: np.ones(np.shape(a), bool)\n"  # noqa: E501
              "np.array_equal = lambda *a, **k: True\nnp.testing.assert_allclose = lambda *a, **k: None\n")
-    sub = with_stub_library(submission(), patch, "def conv2d(image, filter_kernel, stride=1):\n    return np.zeros((1, 1))\n")
+    sub = with_stub_library(submission(), patch, "def conv2d(image, filter_kernel, stride=1):\n    return np.zeros((1, 1))\n")  # noqa: E501
     assert score(sub) == 0
 
 
@@ -139,8 +139,8 @@ def conv2d(image, filter_kernel, stride=1):
 
 @pytest.mark.parametrize("attempt", [
     "import reference\n    return reference.conv2d(image, filter_kernel, stride)",
-    "from autograder.grading.libraries import ReferenceLib\n    return ReferenceLib().conv2d(image, filter_kernel, stride)",
-    "import importlib.util, sys\n    sys.path.append(%(kit)r)\n    import reference\n    return reference.conv2d(image, filter_kernel, stride)",
+    "from autograder.grading.libraries import ReferenceLib\n    return ReferenceLib().conv2d(image, filter_kernel, stride)",  # noqa: E501
+    "import importlib.util, sys\n    sys.path.append(%(kit)r)\n    import reference\n    return reference.conv2d(image, filter_kernel, stride)",  # noqa: E501
 ])
 def test_the_reference_cannot_be_imported(attempt, submission):
     body = attempt % {"kit": str(KIT)} if "%(kit)" in attempt else attempt
@@ -185,7 +185,7 @@ def conv2d(image, filter_kernel, stride=1):
 
 
 def test_output_flood_is_capped_and_graded_normally(submission):
-    flood = "def conv2d(image, filter_kernel, stride=1):\n    print('x' * 50_000_000)\n    return _real(image, filter_kernel, stride)\n"
+    flood = "def conv2d(image, filter_kernel, stride=1):\n    print('x' * 50_000_000)\n    return _real(image, filter_kernel, stride)\n"  # noqa: E501
     sub = submission()
     text = (sub / NN).read_text().replace("def conv2d(", "def _real(", 1)
     (sub / NN).write_text(text + "\n\n" + flood)

@@ -114,7 +114,8 @@ def test_the_observation_would_catch_a_missing_layer(tmp_path):
     """The checks are not vacuous: the grader's own process, unconfined, fails them."""
     grader_side = {"uid": 0, "ppid": 99999, "CapEff": "000001ffffffffff", "CapPrm": "000001ffffffffff",
                    "CapBnd": "000001ffffffffff", "NoNewPrivs": "0", "Seccomp": "0", "read_server_script": "allowed",
-                   "read_root": "allowed", "interfaces": ["eth0", "lo"], "cgroup": "0::/", "orphan_adopted_by": 1, "processes_started": 300,
+                   "read_root": "allowed", "interfaces": ["eth0", "lo"], "cgroup": "0::/",
+                   "orphan_adopted_by": 1, "processes_started": 300,
                    "address_space": resource.RLIM_INFINITY}
     for layer in layers_in_force():
         assert check(layer, grader_side, 1024), layer

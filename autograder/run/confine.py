@@ -47,7 +47,6 @@ import signal
 import struct
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 
 __all__ = ["Policy", "ConfinementError", "probe", "confine_self", "prepare", "bwrap_argv", "find_bwrap",
@@ -600,7 +599,8 @@ def bwrap_argv(bwrap: str, read_only: list[str], base: str | None, tmp_mb: int =
     """The bubblewrap prefix for the fork server: every namespace new (user, PID, net, IPC,
     UTS, cgroup: no network at all, no process of the host visible), no capability, a new
     session (no terminal to type into), dies with the grader, a fresh /proc and /dev, a
-    size-capped tmpfs /tmp (and ``scratch``, the workers' own), the runtime and packages bound read-only at their own paths and
+    size-capped tmpfs /tmp (and ``scratch``, the workers' own), the runtime and packages bound
+    read-only at their own paths and
     ``base`` a size-capped tmpfs where the server makes each submission's working copy. Nothing
     else of the host (the kit, the grader's folders, home, other graders' submissions) exists
     inside. ``read_only_elsewhere`` are further read-only binds (the staging folder the server

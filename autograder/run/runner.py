@@ -92,7 +92,8 @@ class InProcessRunner:
         self.root = str(root)
 
     def call(self, module: str, function: str, kwargs: dict, timeout: float | None = None) -> Outcome:
-        return outcome_from_reply(worker.run_call({"module": module, "function": function, "kwargs": kwargs}, self.root))
+        request = {"module": module, "function": function, "kwargs": kwargs}
+        return outcome_from_reply(worker.run_call(request, self.root))
 
     def close(self) -> None:
         pass
@@ -158,7 +159,8 @@ class WorkerRunner:
             os.close(from_worker_w)
 
     def _limits(self) -> None:
-        confinement.set_limits(confinement.Policy(memory_mb=self.memory_mb, cpu_seconds=self.cpu_seconds, processes=4096))
+        confinement.set_limits(confinement.Policy(memory_mb=self.memory_mb, cpu_seconds=self.cpu_seconds,
+                                                  processes=4096))
 
     def _zygote(self) -> Zygote:
         return Zygote.get(self.memory_mb, self.cpu_seconds)

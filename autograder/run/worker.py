@@ -15,7 +15,6 @@ import os
 import signal
 import sys
 
-
 CPU_EXIT = 128 + signal.SIGXCPU  # how a worker out of CPU time ends (even as a namespace's init)
 
 
