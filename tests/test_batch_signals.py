@@ -5,6 +5,7 @@ resumes without regrading them."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -89,8 +90,11 @@ def test_a_signal_to_the_batch_stops_everything_and_a_rerun_resumes(signum, tmp_
         time.sleep(0.5)
         now = processes()
         left = {p: now[p][2] for p in tree if p in now and now[p][2] == table[p][2]}
-        left |= {p: c for p, (_, sid, c) in now.items()
-                 if p not in before and (sid == batch.pid or str(out) in c or str(room) in c or "nnkit" in c)}
+        # the folders of this batch's fork servers (nnkit-zygote-...), as their command lines name them
+        ours = {m for p in tree for m in re.findall(r"/[\w/.-]*nnkit-[\w.-]+", table[p][2])}
+        assert ours, "the fork servers' command lines name their nnkit folders"
+        left |= {p: c for p, (_, sid, c) in now.items() if p not in before and (
+                 sid == batch.pid or str(out) in c or str(room) in c or any(m in c for m in ours))}
         assert not left, f"left behind: {left}"
     finally:
         if batch.poll() is None:
