@@ -23,6 +23,15 @@ def cmd_grade(args) -> int:
               "copy: use `pytest exercises` or `python -m autograder status`.", file=sys.stderr)
         return 2
 
+    from .run.environment import missing_minimum, refusal
+
+    if refusal() and not args.unconfined:
+        print(f"error: {refusal()}", file=sys.stderr)
+        return 2
+    args.unconfined_missing = "; ".join(missing_minimum()) if args.unconfined else ""
+    if args.unconfined_missing:
+        print(f"WARNING: grading UNCONFINED, without {args.unconfined_missing}; every results file says so.",
+              file=sys.stderr)
     if args.nbgrader:
         return cmd_grade_course(args)
     if not args.submission:
@@ -35,7 +44,8 @@ def cmd_grade(args) -> int:
     options = dict(convention=args.convention, timeout=args.timeout, memory_mb=args.memory_mb,
                    hidden=not args.public_only)
     if args.out or len(args.submission) > 1:
-        return cmd_batch(args, {**options, "hidden_visibility": args.hidden_visibility})
+        return cmd_batch(args, {**options, "hidden_visibility": args.hidden_visibility,
+                                "unconfined": args.unconfined_missing})
     submission = args.submission[0]
     start = time.monotonic()
     results = grade(submission, **options)
@@ -43,6 +53,8 @@ def cmd_grade(args) -> int:
     from .run.runner import isolation_summary
 
     print(f"Grading {submission} (convention: {args.convention})\nworker: {isolation_summary()}\n")
+    if args.unconfined_missing:
+        print(f"UNCONFINED: the submitted code ran without {args.unconfined_missing}.\n")
     if args.feedback:
         from .learner.pictures import draw, picture_path
 
@@ -54,8 +66,14 @@ def cmd_grade(args) -> int:
     print(table(results))
     print(f"\ngraded in {elapsed:.1f} s")
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results_json(results, elapsed, args.hidden_visibility), indent=2) + "\n")
+        from .report import write_atomic
+
+        doc = results_json(results, elapsed, args.hidden_visibility, args.unconfined_missing)
+        try:
+            write_atomic(args.json, json.dumps(doc, indent=2) + "\n")
+        except OSError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         print(f"results written to {args.json}")
     return 0  # grading finished, whatever the score
 
@@ -105,12 +123,17 @@ def cmd_batch(args, options) -> int:
 
     print(f"worker: {isolation_summary()}", file=sys.stderr)
     start = time.monotonic()
+    from .report import UnsafeTarget
+
     try:
         counts = run_batch(args.submission, args.out, jobs=args.jobs, **options)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("\ninterrupted: finished submissions are saved; run the same command again to go on.",
               file=sys.stderr)
-        return 130
+        return 128 + (exc.args[0] if exc.args and isinstance(exc.args[0], int) else 2)
+    except UnsafeTarget as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     elapsed = time.monotonic() - start
     print(f"{counts['submissions']} submissions: {counts['graded']} graded now, {counts['skipped']} already "
           f"graded, {len(counts['errors'])} grader errors, in {elapsed:.1f} s with -j {args.jobs}")
@@ -240,6 +263,9 @@ def main(argv=None) -> int:
                    help="write a PNG per failed check (input, expected, yours, difference) into DIR")
     g.add_argument("--feedback-reveal", action="store_true",
                    help="let hidden tests' pictures show the expected values too (off: learners never see them)")
+    g.add_argument("--unconfined", action="store_true",
+                   help="grade even where the minimum confinement cannot be had (the grader refuses by default "
+                        "and says what is missing); every results file is then marked unconfined")
     g.set_defaults(func=cmd_grade)
 
     z = sub.add_parser("gradescope", help="build a Gradescope autograder zip (holds the reference: not for learners)")
@@ -287,6 +313,13 @@ def main(argv=None) -> int:
 
     add_commands(sub)
     args = parser.parse_args(argv)
+    if args.func is cmd_grade:  # SIGTERM stops grading as Ctrl-C does: finished results kept, nothing left running
+        import signal
+
+        def interrupted(signum, frame):
+            raise KeyboardInterrupt(signum)
+
+        signal.signal(signal.SIGTERM, interrupted)
     return args.func(args)
 
 

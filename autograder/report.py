@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import csv
+import io
+import os
+import secrets
+import stat
 import textwrap
 from pathlib import Path
 
@@ -18,11 +22,13 @@ HIDDEN_VISIBILITY = ("after_due_date", "after_published", "visible", "hidden")
 
 
 def results_json(results: list[Result], execution_time: float | None = None,
-                 hidden_visibility: str = "after_due_date") -> dict:
+                 hidden_visibility: str = "after_due_date", unconfined: str = "") -> dict:
     """Gradescope's autograder results schema: score, tests[] with name/score/max_score/status/
     output, and per test ``extra_data`` (unit, tier, mistake id) for reports. Hidden tests are
     shown to learners as ``hidden_visibility`` says (by default after the due date, so a class
-    cannot probe them through feedback before the deadline)."""
+    cannot probe them through feedback before the deadline). ``unconfined``: what was missing
+    when grading ran with ``--unconfined``; then the document says so at the top level and in
+    its ``output``."""
     if hidden_visibility not in HIDDEN_VISIBILITY:
         raise ValueError(f"hidden_visibility must be one of {HIDDEN_VISIBILITY}")
     score = round(sum(r.score for r in results), 4)
@@ -41,6 +47,9 @@ def results_json(results: list[Result], execution_time: float | None = None,
             for r in results
         ],
     }
+    if unconfined:
+        doc["unconfined"] = unconfined
+        doc["output"] = f"UNCONFINED grading (the submitted code ran without {unconfined}). " + doc["output"]
     if execution_time is not None:
         doc["execution_time"] = round(execution_time, 3)
     return doc
@@ -72,7 +81,7 @@ def write_summary(path: Path, docs: dict[str, dict | str]) -> None:
     """``summary.csv``: one row per submission, its score and its points per unit, in name
     order. ``docs`` maps each name to its results document, or to a sentence why it has none."""
     units = [u.id for u in UNITS]
-    with open(path, "w", newline="") as f:
+    with io.StringIO(newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["submission", "score", "max_score", *units, "status"])
         for name in sorted(docs):
@@ -82,7 +91,69 @@ def write_summary(path: Path, docs: dict[str, dict | str]) -> None:
                 continue
             per_unit = {u: 0.0 for u in units} | unit_scores(doc)
             total = sum(t["max_score"] for t in doc["tests"])
-            writer.writerow([name, f"{doc['score']:g}", f"{total:g}", *[f"{per_unit[u]:g}" for u in units], "graded"])
+            status = f"graded UNCONFINED (without {doc['unconfined']})" if doc.get("unconfined") else "graded"
+            writer.writerow([name, f"{doc['score']:g}", f"{total:g}", *[f"{per_unit[u]:g}" for u in units], status])
+        write_atomic(path, f.getvalue())
+
+
+class UnsafeTarget(OSError):
+    """A results path that is not a plain file or a missing one: a link or FIFO someone planted."""
+
+
+def _kind(mode: int) -> str:
+    kinds = [(stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISDIR, "a directory"),
+             (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")]
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a results file so that nobody else can redirect it: the folder is opened without
+    following a link, the text goes to a new temporary file created there with
+    O_EXCL|O_NOFOLLOW, which then replaces ``path`` (os.replace never follows a link). A
+    ``path`` that is already a link, FIFO or anything but a regular file is refused
+    (UnsafeTarget, with a sentence), never written through."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError as exc:
+        raise UnsafeTarget(f"refusing to write {path}: its folder {path.parent} cannot be opened without following "
+                           f"a link ({exc.strerror})") from None
+    try:
+        try:
+            mode = os.stat(path.name, dir_fd=folder, follow_symlinks=False).st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and not stat.S_ISREG(mode):
+            raise UnsafeTarget(f"refusing to write {path}: it is {_kind(mode)}, not a results file (someone may have "
+                               "planted it to redirect the results); remove it and run again")
+        tmp = f".{path.name}.{secrets.token_hex(6)}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+            os.replace(tmp, path.name, src_dir_fd=folder, dst_dir_fd=folder)
+        except BaseException:
+            try:
+                os.unlink(tmp, dir_fd=folder)
+            except OSError:
+                pass
+            raise
+    finally:
+        os.close(folder)
+
+
+def read_regular(path: Path, limit: int = 64 << 20) -> str | None:
+    """The text of ``path`` if it is a regular file (never through a link, never blocking on a
+    FIFO), else None."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            return None
+        return f.read(limit).decode("utf-8", "replace")
 
 
 def table(results: list[Result], width: int = 100) -> str:

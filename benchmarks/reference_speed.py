@@ -424,7 +424,7 @@ def report(res: dict, n: int, reps: int, subset: int, with_torch: bool) -> list[
         for mode_name, mode, need in (("as run", asrun, 5.0), ("no-fault", nofault, 3.0)):
             ours, theirs = t(mode, dtype, "fused", "reference"), t(mode, dtype, "fused", "torch")
             if ours is None or theirs is None:
-                target(f"fused conv->pool {dtype} {mode_name}: >= {need:.0f}x faster than torch", None, "torch not measured")
+                target(f"fused conv->pool {dtype} {mode_name}: >= {need:.0f}x faster than torch", None, "torch not measured")  # noqa: E501
                 continue
             target(f"fused conv->pool {dtype} {mode_name}: >= {need:.0f}x faster than torch conv+pool",
                    theirs / ours >= need, f"{fmt_ms(ours)} ms vs torch {fmt_ms(theirs)} ms ({theirs / ours:.2f}x)")

@@ -49,7 +49,7 @@ def test_missing_function(submission):
 
 
 def test_hang_costs_one_unit_and_is_named(submission):
-    sub = submission(("neural_network.py", "max_pool", "def max_pool(X, size=2, stride=2):\n    while True:\n        pass\n"))
+    sub = submission(("neural_network.py", "max_pool", "def max_pool(X, size=2, stride=2):\n    while True:\n        pass\n"))  # noqa: E501
     results = grade(sub, units=["max_pool", "4.2.1"], timeout=2)
     assert all("took longer than 2 s" in m for m in messages(results, "max_pool"))
     assert messages(results, "4.2.1") == []  # the next unit runs in a fresh worker

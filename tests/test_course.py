@@ -96,7 +96,7 @@ def test_the_course_check_finds_disagreements(kit_copy, tmp_path):
     copy = tmp_path / "kit"
     shutil.copytree(kit_copy, copy)
     toml = copy / "autograder" / "units" / "units.toml"
-    toml.write_text(toml.read_text().replace("defaults = { size = 2, stride = 2 }", "defaults = { size = 3, stride = 2 }"))
+    toml.write_text(toml.read_text().replace("defaults = { size = 2, stride = 2 }", "defaults = { size = 3, stride = 2 }"))  # noqa: E501
     (copy / "exercises" / "ex4_2_1_average_filter.py").write_text(
         (copy / "exercises" / "ex4_2_1_average_filter.py").read_text() + "\n# edited by hand\n")
     (copy / "autograder" / "units" / "orphan").mkdir()

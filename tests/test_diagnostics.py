@@ -175,7 +175,7 @@ def test_exercise_mistakes(submission):
     tail = "    return fm, pooled, flat, probs\n"
     cases = {
         "the filters are on axis 1": body.replace("axis=-1", "axis=0"),
-        "filter-first order": body.replace("flat = pooled.reshape(N, -1)", "flat = pooled.transpose(0, 3, 1, 2).reshape(N, -1)"),
+        "filter-first order": body.replace("flat = pooled.reshape(N, -1)", "flat = pooled.transpose(0, 3, 1, 2).reshape(N, -1)"),  # noqa: E501
         "the bias b_dense was left out": body.replace(" + b_dense", ""),
         "those are the logits": body.replace("softmax(flat @ W_dense + b_dense)", "flat @ W_dense + b_dense"),
     }

@@ -46,7 +46,7 @@ def test_posts_hand_worked_cases():
     image = np.array([[1, 1, 1, 1], [1, 2, 2, 1], [1, 2, 2, 1], [1, 1, 1, 1]])
     average = np.full((2, 2), 0.25)
     # Part 4.2, exercises 1 and 2, worked by hand: each output is the mean of a 2x2 block.
-    np.testing.assert_array_equal(reference.conv2d(image, average), [[1.25, 1.5, 1.25], [1.5, 2, 1.5], [1.25, 1.5, 1.25]])
+    np.testing.assert_array_equal(reference.conv2d(image, average), [[1.25, 1.5, 1.25], [1.5, 2, 1.5], [1.25, 1.5, 1.25]])  # noqa: E501
     np.testing.assert_array_equal(reference.conv2d(image, average, 2), [[1.25, 1.25], [1.25, 1.25]])
     # Part 4.2's MNIST demo: a 28x28 digit and a 3x3 filter give a 26x26 map.
     assert reference.conv2d(np.zeros((28, 28)), np.ones((3, 3))).shape == (26, 26)

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from ..paths import EXERCISES
+from ..run.environment import work_base
 from ..run.runner import WorkerRunner
 from ..units import BY_ID, TOML, UNITS
 from .libraries import libraries
@@ -79,9 +80,9 @@ def grade(submission: Path, *, convention: str = "correlation", timeout: float =
         failed = {dep for u in units for dep in BY_ID[u].depends}  # own versions count, as in the kernel
     chosen = [u for u in UNITS if units is None or u.id in units]
     results: list[Result] = []
-    with tempfile.TemporaryDirectory(prefix="nnkit-grade-") as tmp:
-        # base (0711) holds folders with unguessable names, so that workers grading other
-        # submissions at the same time cannot list or find them.
+    with tempfile.TemporaryDirectory(prefix="nnkit-grade-", dir=work_base()) as tmp:
+        # base (0711, inside this process's staging folder, which the fork server sees
+        # read-only) holds folders with unguessable names.
         base = Path(tmp)
         os.chmod(base, 0o711)
         workdir = base / secrets.token_hex(8)

@@ -77,7 +77,7 @@ def feedback_page(title: str, doc: dict) -> str:
         rows += [f"<p><b>{html.escape(t['name'].split(': ', 1)[1])}</b>: {html.escape(t['output'])}</p>"
                  for t in tests if t["status"] == "failed"]
     return (f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head><body>"
-            f"<h1>{html.escape(title)}</h1><p>{html.escape(doc['output'])}</p>\n" + "\n".join(rows) + "\n</body></html>\n")
+            f"<h1>{html.escape(title)}</h1><p>{html.escape(doc['output'])}</p>\n" + "\n".join(rows) + "\n</body></html>\n")  # noqa: E501
 
 
 def grade_course(course: Path, assignments: list[str] | None = None, students: list[str] | None = None,
@@ -110,7 +110,7 @@ def grade_course(course: Path, assignments: list[str] | None = None, students: l
                 doc = json.loads((out / "results" / f"{name}.json").read_text())
                 write_scores(gb, student, assignment, folder, doc)
                 for nb in sorted(folder.glob("*.ipynb")):
-                    page = Path(coursedir.root) / coursedir.feedback_directory / student / assignment / f"{nb.stem}.html"
+                    page = Path(coursedir.root) / coursedir.feedback_directory / student / assignment / f"{nb.stem}.html"  # noqa: E501
                     page.parent.mkdir(parents=True, exist_ok=True)
                     page.write_text(feedback_page(f"{assignment}, {student}: graded in the sandbox", doc))
                 outcome[name] = doc["score"]

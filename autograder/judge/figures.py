@@ -17,11 +17,11 @@ def check_printed(stdout: str, call: str, needles: dict[str, str]) -> None:
 def check_figure(value, call: str, panels: list[tuple[str, np.ndarray]], label=None) -> None:
     """A Figure with one panel per (description, array) showing that array, titled."""
     if value.figure is None:
-        raise Failure(f"{call} should return the matplotlib Figure it drew (fig from plt.subplots), got a {value.type}.")
+        raise Failure(f"{call} should return the matplotlib Figure it drew (fig from plt.subplots), got a {value.type}.")  # noqa: E501
     axes = value.figure
     picture = {"figure": axes, "panels": panels}
     if len(axes) != len(panels):
-        raise Failure(f"{call}: the figure should have {len(panels)} panels side by side, it has {len(axes)}.", **picture)
+        raise Failure(f"{call}: the figure should have {len(panels)} panels side by side, it has {len(axes)}.", **picture)  # noqa: E501
     for k, ((what, array), ax) in enumerate(zip(panels, axes), start=1):
         if not ax["images"]:
             raise Failure(f"{call}: panel {k} of the figure shows no image; it should show {what} with imshow.",

@@ -41,7 +41,7 @@ def value_of(outcome, call: str, unit_file: str):
         "memory": (f"{call} used more than the {d.get('memory_mb')} MiB of memory allowed and was stopped{where}: "
                    "is an array far larger than needed being made?"),
         "cpu": f"{call} used more than {d.get('seconds')} s of CPU time and was stopped.",
-        "no_worker": f"The grader could not start a process to run {call}: {d.get('error')}. This is not your code's fault.",
+        "no_worker": f"The grader could not start a process to run {call}: {d.get('error')}. This is not your code's fault.",  # noqa: E501
     }
     missing = _missing_package(d) if outcome.status in ("import_error", "raised") else None
     if missing:

@@ -4,6 +4,11 @@ per submission (worker.py ``zygote()`` is the server side).
 Started once per grading process and configuration, it has numpy and matplotlib imported,
 so a worker costs milliseconds, not half a second of imports. It runs from a private copy of
 the worker script (the kit itself is out of its sight) and runs no submitted code itself.
+It is started in as little of the machine as possible: inside bubblewrap where namespaces
+work (``environment.sandbox_mode()``), seeing only the runtime, the packages, its own folder
+and (read-only) the staging folder the grader prepares submissions in; it copies each
+submission into a size-capped tmpfs of its own. Each forked worker then confines itself with
+``confine.confine_self`` before any submitted code runs.
 """
 from __future__ import annotations
 
@@ -16,53 +21,81 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from . import confine as jail
-from .environment import matplotlib_cache, site_package_dirs, worker_env
+from . import confine
+from .environment import (
+    bwrap_read_only,
+    hidden_paths,
+    matplotlib_cache,
+    sandbox_mode,
+    site_package_dirs,
+    work_base,
+    worker_env,
+    worker_policy,
+)
 
 HERE = Path(__file__).resolve().parent
 WORKER_SCRIPT = HERE / "worker.py"
-SCRIPTS = [WORKER_SCRIPT, HERE / "protocol.py"]  # what the fork server runs, copied out of the kit
+# what the fork server runs, copied out of the kit
+SCRIPTS = [WORKER_SCRIPT, HERE / "protocol.py", HERE / "confine.py"]
+BOX = "/nnkit-box"  # inside bubblewrap: the server's size-capped tmpfs for the submissions' copies
+SCRATCH = "/nnkit-scratch"  # inside bubblewrap: the workers' size-capped scratch tmpfs (their TMPDIR)
+SCRATCH_MB = 256  # the tmpfs /tmp, BOX and SCRATCH inside bubblewrap
 
 
 class Zygote:
-    """The confined fork server (``worker.py --zygote``): started once per grading process
-    and configuration, it has numpy and matplotlib imported and forks a fresh worker per
-    submission, so a worker costs milliseconds, not half a second of imports."""
+    """The fork server (``worker.py --zygote``), one per grading process and configuration."""
 
     _running: dict[tuple, "Zygote"] = {}
 
     @classmethod
-    def get(cls, hide, ids, memory_mb, cpu_seconds) -> "Zygote":
-        key = (tuple(hide), ids, memory_mb, cpu_seconds)
+    def get(cls, memory_mb, cpu_seconds) -> "Zygote":
+        key = (memory_mb, cpu_seconds)
         zygote = cls._running.get(key)
         if zygote is None or zygote.proc.poll() is not None:
-            zygote = cls._running[key] = cls(hide, ids, memory_mb, cpu_seconds)
+            zygote = cls._running[key] = cls(memory_mb, cpu_seconds)
         return zygote
 
-    def __init__(self, hide, ids, memory_mb, cpu_seconds):
+    @classmethod
+    def stop_all(cls, wait: float = 5.0) -> None:
+        for zygote in list(cls._running.values()):
+            zygote.stop(wait)
+        cls._running.clear()
+
+    def __init__(self, memory_mb, cpu_seconds):
+        mode = sandbox_mode()
         self.home = Path(tempfile.mkdtemp(prefix="nnkit-zygote-"))
         os.chmod(self.home, 0o755)
-        # The kit (and the worker script in it) is hidden from the server: run a copy.
+        # The kit (and the scripts in it) is out of the server's reach: run copies.
         for source in SCRIPTS:
             shutil.copyfile(source, self.home / source.name)
             os.chmod(self.home / source.name, 0o644)
-        script = self.home / WORKER_SCRIPT.name
         (self.home / "mpl").mkdir()
         for path in matplotlib_cache():  # the font list, so matplotlib does not rebuild it
             shutil.copyfile(path, self.home / "mpl" / path.name)
-        if ids:
-            for path in [self.home / "mpl", *(self.home / "mpl").iterdir()]:
-                os.chown(path, *ids)
+        policy = worker_policy(memory_mb, cpu_seconds, self.home)
         self.control, theirs = socket.socketpair()
         env = {**worker_env(), "HOME": str(self.home), "MPLCONFIGDIR": str(self.home / "mpl"),
-               "NNKIT_PID_NAMESPACE": "1" if hide else "0"}
+               "NNKIT_POLICY": json.dumps(policy.__dict__)}
+        argv = [sys.executable, "-I", "-S", str(self.home / WORKER_SCRIPT.name), "--zygote", str(theirs.fileno()),
+                *site_package_dirs()]
+        user = None
+        if mode["bwrap"]:
+            env.update(NNKIT_BOX=BOX, NNKIT_SCRATCH=SCRATCH)
+            prefix = confine.bwrap_argv(mode["bwrap"], read_only=bwrap_read_only(), base=BOX, scratch=SCRATCH,
+                                        tmp_mb=SCRATCH_MB, read_only_elsewhere=[str(self.home), str(work_base())],
+                                        chdir=str(self.home), hide=hidden_paths())
+            argv = [*prefix, *(a for k, v in env.items() for a in ("--setenv", k, v)), *argv]
+            if mode["nobody"]:  # the whole server as nobody: RLIMIT_NPROC then holds for its workers
+                user = confine.NOBODY_UID
+        self.cgroup = make_cgroup(mode, policy.processes)
         self.proc = subprocess.Popen(
-            [sys.executable, "-I", "-S", str(script), "--zygote", str(theirs.fileno()), *site_package_dirs()],
-            cwd=self.home, env=env, pass_fds=(theirs.fileno(),),
+            argv, cwd=self.home, env=env, pass_fds=(theirs.fileno(),),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True, preexec_fn=jail.confine(hide, ids, memory_mb, cpu_seconds))
+            start_new_session=True, user=user, group=user, extra_groups=[] if user is not None else None,
+            preexec_fn=(lambda: enter_cgroup(self.cgroup)) if self.cgroup else None)
         theirs.close()
         atexit.register(self.stop)
 
@@ -74,7 +107,10 @@ class Zygote:
         return json.loads(reply)
 
     def fork(self, workdir: Path, in_fd: int, out_fd: int) -> int:
-        return self._ask({"op": "fork", "workdir": str(workdir)}, (in_fd, out_fd))["pid"]
+        reply = self._ask({"op": "fork", "workdir": str(workdir)}, (in_fd, out_fd))
+        if "pid" not in reply:
+            raise OSError(f"the fork server could not start a worker: {reply.get('error')}")
+        return reply["pid"]
 
     def end(self, pid: int, grace: float = 0.0) -> int | None:
         try:
@@ -82,10 +118,59 @@ class Zygote:
         except (OSError, ValueError):
             return None
 
-    def stop(self) -> None:
-        self.control.close()  # the server reads end-of-file and exits, ending its namespace
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
+    def stop(self, wait: float = 5.0) -> None:
+        """End the server and everything it started: SIGTERM makes it kill all its descendants
+        (it is their subreaper) before it exits; bubblewrap's end takes its whole PID namespace
+        along; after ``wait`` seconds whatever is left of its session, and of its cgroup, is
+        killed."""
+        if self.proc.returncode is None:
+            self.control.close()
+            try:
+                self.proc.send_signal(signal.SIGTERM)
+                self.proc.wait(timeout=wait)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            self.proc.wait()
         shutil.rmtree(self.home, ignore_errors=True)
+        if self.cgroup:
+            remove_cgroup(self.cgroup)
+            self.cgroup = None
+
+
+def make_cgroup(mode: dict, processes: int) -> str | None:
+    """As root without nobody, RLIMIT_NPROC does not hold: a pids cgroup for the whole fork
+    server (its own few tasks, bwrap's two, and one worker's ``processes`` at a time)."""
+    if not mode["cgroup"]:
+        return None
+    path = os.path.join(mode["cgroup"], f"nnkit-{os.getpid()}-{len(Zygote._running)}-{time.monotonic_ns()}")
+    try:
+        os.mkdir(path)
+        with open(os.path.join(path, "pids.max"), "w") as f:
+            f.write(str(processes + 16))
+    except OSError:
+        return None
+    return path
+
+
+def enter_cgroup(path: str) -> None:
+    with open(os.path.join(path, "cgroup.procs"), "w") as f:
+        f.write(str(os.getpid()))
+
+
+def remove_cgroup(path: str) -> None:
+    try:  # anything still in it (it should be empty by now)
+        with open(os.path.join(path, "cgroup.procs")) as f:
+            for pid in f.read().split():
+                os.kill(int(pid), signal.SIGKILL)
+    except (OSError, ValueError):
+        pass
+    for _ in range(50):
+        try:
+            os.rmdir(path)
+            return
+        except OSError:
+            time.sleep(0.02)

@@ -8,20 +8,23 @@ are forked by a fork server (forkserver.py).
 """
 from __future__ import annotations
 
+import atexit
 import os
 import select
+import shutil
 import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import confine as jail
+from . import confine as confinement
 from . import protocol, worker
-from .environment import hidden_paths, site_package_dirs, worker_env
+from .environment import isolation_summary, sandbox_mode, site_package_dirs, work_base, worker_env
 from .forkserver import WORKER_SCRIPT, Zygote
 from .protocol import Value
 
@@ -39,8 +42,37 @@ class Outcome:
     detail: dict = field(default_factory=dict)
 
 
+_BIDI = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+_UNSAFE = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}")
+           for c in [*range(0x20), *range(0x7F, 0xA0), *_BIDI] if c not in (0x0A, 0x09)}
+
+
+def clean_text(text: str) -> str:
+    """``text`` with every control character (ESC and so every ANSI/OSC escape sequence, CR,
+    BEL, backspace, C1 controls) and bidirectional override shown as a visible escape such as
+    ``\\x1b``: what submitted code prints or raises never drives the instructor's terminal.
+    Newlines and tabs stay."""
+    return text.translate(_UNSAFE)
+
+
+def clean(obj):
+    """Every string in ``obj`` (dicts, lists, tuples, Values, nested) cleaned; other data as is."""
+    if isinstance(obj, str):
+        return clean_text(obj)
+    if isinstance(obj, dict):
+        return {clean(k): clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(clean(x) for x in obj)
+    if isinstance(obj, Value):
+        obj.type, obj.text = clean_text(obj.type), clean_text(obj.text)
+        obj.items = clean(obj.items) if obj.items is not None else None
+        obj.figure = clean(obj.figure) if obj.figure is not None else None
+    return obj
+
+
 def outcome_from_reply(reply) -> Outcome:
-    """Validate a reply shape-by-shape: it came from untrusted code."""
+    """Validate a reply shape-by-shape, and clean every string in it: it came from untrusted
+    code (the printed output, exception messages, reprs, "where" lines, figure titles)."""
     if not isinstance(reply, dict) or not isinstance(reply.get("status"), str):
         return Outcome("bad_reply")
     value = reply.get("value")
@@ -50,7 +82,8 @@ def outcome_from_reply(reply) -> Outcome:
     if not (isinstance(modified, list) and all(isinstance(m, str) for m in modified)):
         return Outcome("bad_reply")
     detail = {k: v for k, v in reply.items() if k not in ("status", "value", "stdout", "modified")}
-    return Outcome(reply["status"], value, str(reply.get("stdout", "")), modified, detail)
+    return Outcome(clean_text(reply["status"]), clean(value), clean_text(str(reply.get("stdout", ""))),
+                   clean(modified), clean(detail))
 
 
 class InProcessRunner:
@@ -60,7 +93,8 @@ class InProcessRunner:
         self.root = str(root)
 
     def call(self, module: str, function: str, kwargs: dict, timeout: float | None = None) -> Outcome:
-        return outcome_from_reply(worker.run_call({"module": module, "function": function, "kwargs": kwargs}, self.root))
+        request = {"module": module, "function": function, "kwargs": kwargs}
+        return outcome_from_reply(worker.run_call(request, self.root))
 
     def close(self) -> None:
         pass
@@ -69,9 +103,10 @@ class InProcessRunner:
 class WorkerRunner:
     """Calls the learner's functions in a separate, limited process rooted at ``workdir``.
 
-    ``confine=True`` (grading) adds the jail: workers are forked by a confined fork server
-    (the kit hidden, PID namespace, ``nobody`` where possible) that runs a copy of the worker
-    script from outside the kit.
+    ``confine=True`` (grading) adds the confinement: workers are forked by a fork server
+    (started inside bubblewrap where the machine allows it) that runs a copy of the worker
+    script from outside the kit, and each worker confines itself (``confine.py``) before any
+    submitted code runs.
     """
 
     def __init__(self, workdir: Path, timeout: float = 10.0, memory_mb: int = 2048, extra_paths=(),
@@ -80,13 +115,15 @@ class WorkerRunner:
         self.extra_paths = [str(p) for p in extra_paths]  # importable after workdir (given files)
         self.cpu_seconds = 120  # a whole worker's life; wall-clock limits are per call
         self.confined = confine
-        self.hide: list[str] = []
-        self.ids = None
-        if confine:
-            self.hide, self.ids = jail.choose(hidden_paths(), site_package_dirs())
-            if self.ids:  # the worker, as nobody, owns its folder and nothing else
-                for path in [self.workdir, *self.workdir.rglob("*")]:
-                    os.chown(path, *self.ids, follow_symlinks=False)
+        if confine and work_base() not in self.workdir.resolve().parents:
+            # the fork server sees only the staging folder: stage a copy (links copied as links)
+            staged = Path(tempfile.mkdtemp(dir=work_base())) / "work"
+            shutil.copytree(self.workdir, staged, symlinks=True)
+            atexit.register(shutil.rmtree, staged.parent, True)
+            self.workdir = staged
+        if confine and sandbox_mode()["nobody"]:  # the worker, as nobody, owns its folder and nothing else
+            for path in [self.workdir, *self.workdir.rglob("*")]:
+                os.chown(path, confinement.NOBODY_UID, confinement.NOBODY_GID, follow_symlinks=False)
         self.hung: dict[str, Outcome] = {}  # "module.function" -> the timeout it caused
         self.pid: int | None = None  # the running worker (as its fork server knows it, if any)
         self.proc: subprocess.Popen | None = None  # the running worker, if not forked by a server
@@ -118,10 +155,10 @@ class WorkerRunner:
                 self.proc = subprocess.Popen(
                     [sys.executable, "-I", "-S", str(WORKER_SCRIPT), str(to_worker_r), str(from_worker_w),
                      *self.extra_paths, *site_package_dirs()],
-                    cwd=self.workdir, env={**worker_env(), "NNKIT_PID_NAMESPACE": "0"},
+                    cwd=self.workdir, env=worker_env(),
                     pass_fds=(to_worker_r, from_worker_w),
                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                    start_new_session=True, preexec_fn=jail.confine([], None, self.memory_mb, self.cpu_seconds))
+                    start_new_session=True, preexec_fn=self._limits)
                 self.pid = self.proc.pid
         except BaseException:
             for fd in (self._to_worker, self._from_worker):
@@ -131,8 +168,12 @@ class WorkerRunner:
             os.close(to_worker_r)
             os.close(from_worker_w)
 
+    def _limits(self) -> None:
+        confinement.set_limits(confinement.Policy(memory_mb=self.memory_mb, cpu_seconds=self.cpu_seconds,
+                                                  processes=4096))
+
     def _zygote(self) -> Zygote:
-        return Zygote.get(self.hide, self.ids, self.memory_mb, self.cpu_seconds)
+        return Zygote.get(self.memory_mb, self.cpu_seconds)
 
     def call(self, module: str, function: str, kwargs: dict, timeout: float | None = None) -> Outcome:
         timeout = self.timeout if timeout is None else timeout
@@ -229,7 +270,5 @@ class WorkerRunner:
         self._kill()
 
 
-def isolation_summary() -> str:
-    """What the grading worker's confinement amounts to on this machine, in words."""
-    hide, ids = jail.choose(hidden_paths(), site_package_dirs())
-    return jail.describe(bool(hide), ids)
+
+__all__ = ["Outcome", "WorkerRunner", "InProcessRunner", "isolation_summary", "outcome_from_reply"]

@@ -15,33 +15,12 @@ import os
 import signal
 import sys
 
-
-def become_init(fds: list[int]) -> None:
-    """In a fresh PID namespace (NNKIT_PID_NAMESPACE=1) only this process's children are
-    inside it, and this process may not even start threads: fork at once, let the child
-    (process 1 there) go on, and mirror how it ends."""
-    child = os.fork()
-    if child == 0:
-        return
-    for fd in set(fds):  # only the child talks to the grader; its death must close the pipes
-        os.close(fd)
-    _, status = os.waitpid(child, 0)
-    if os.WIFSIGNALED(status):
-        sig = os.WTERMSIG(status)
-        if sig not in (signal.SIGKILL, signal.SIGSTOP):  # those two keep their default anyway
-            signal.signal(sig, signal.SIG_DFL)
-        os.kill(os.getpid(), sig)
-    os._exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 1)
-
-
 CPU_EXIT = 128 + signal.SIGXCPU  # how a worker out of CPU time ends (even as a namespace's init)
 
 
 if __name__ == "__main__":
     # worker.py IN_FD OUT_FD PATHS...  (one worker) | worker.py --zygote CONTROL_FD PATHS...
     _FDS = [int(sys.argv[2])] if sys.argv[1] == "--zygote" else [int(sys.argv[1]), int(sys.argv[2])]
-    if os.environ.get("NNKIT_PID_NAMESPACE") == "1":
-        become_init(_FDS)
     sys.path.extend(sys.argv[3:])  # started with -S: the third-party packages' folders
 
 import contextlib
@@ -214,11 +193,43 @@ class _QuietLayoutOnImport:
         return spec
 
 
+def _load_confine():
+    """confine.py, copied beside this script (started with -I: its folder is not on sys.path,
+    and is not put there: the workers never import from the server's folder)."""
+    spec = importlib.util.spec_from_file_location("confine", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                                        "confine.py"))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["confine"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+CONFINE_EXIT = 125  # a worker whose confinement failed ends at once, before any submitted code
+
+
 def zygote(control_fd: int) -> None:
     """A fork server: import numpy and matplotlib once, then fork one fresh worker per
-    request. Runs no submitted code itself. As process 1 of the PID namespace it also ends
-    every process a finished worker left behind."""
+    request; each confines itself (``confine.confine_self``) before it reads a request. Runs no
+    submitted code itself. Is the subreaper of everything its workers start, and ends it all
+    when a worker is done. Inside bubblewrap (NNKIT_BOX set) it copies each submission from
+    the read-only staging folder into its private tmpfs and wipes that copy and /tmp after."""
+    import shutil
     import socket
+    from dataclasses import replace
+
+    confine = _load_confine()
+    policy = confine.Policy(**json.loads(os.environ["NNKIT_POLICY"]))
+    policy.require = tuple(policy.require)
+    confine.set_subreaper()
+    confine.prepare(policy)
+
+    def stop(signum, frame):  # the grader is being stopped: end every worker and what it started
+        confine.kill_descendants()
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    confine.parent_death_signal(signal.SIGTERM)  # and if the grader dies without a word, the same
+    box, scratch_box = os.environ.get("NNKIT_BOX"), os.environ.get("NNKIT_SCRATCH", "/tmp")
 
     import matplotlib
 
@@ -233,6 +244,7 @@ def zygote(control_fd: int) -> None:
     warm.canvas.draw()
     plt.close(warm)
     control = socket.socket(fileno=control_fd)
+    copies: dict[int, str] = {}
     while True:
         try:
             message, fds, _, _ = socket.recv_fds(control, 4096, 2)
@@ -242,28 +254,65 @@ def zygote(control_fd: int) -> None:
             return  # the grader is gone
         request = json.loads(message)
         if request["op"] == "fork":
+            try:
+                workdir, scratch = _working_copy(request["workdir"], box, shutil, policy.drop_to_nobody, scratch_box)
+            except OSError as exc:
+                for fd in fds:
+                    os.close(fd)
+                control.sendall(json.dumps({"error": str(exc)}).encode())
+                continue
             pid = os.fork()
             if pid == 0:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 control.close()
                 os.setsid()
-                os.chdir(request["workdir"])
-                os.environ["HOME"] = request["workdir"]
+                os.chdir(workdir)
+                os.environ.update(HOME=workdir, TMPDIR=scratch)
+                try:
+                    confine.confine_self(replace(policy, read_write=[workdir, scratch]))
+                except BaseException:
+                    os._exit(CONFINE_EXIT)
                 serve(fds[0], fds[1])
                 os._exit(0)
             for fd in fds:
                 os.close(fd)
+            copies[pid] = workdir
             reply = {"pid": pid}
         elif request["op"] == "end":  # the grader is done with this worker, or it must stop
-            code = _end(request["pid"], request.get("grace", 0.0))
+            code = _end(request["pid"], request.get("grace", 0.0), confine, set(copies) - {request["pid"]})
+            copy = copies.pop(request["pid"], None)
+            if box and copy:
+                shutil.rmtree(copy, ignore_errors=True)
+            if box and not copies:
+                for entry in os.listdir(scratch_box):  # the scratch space starts empty for the next one
+                    path = os.path.join(scratch_box, entry)
+                    shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) and not os.path.islink(path) \
+                        else os.unlink(path)
             reply = {"code": code}
         else:
             reply = {"error": "unknown op"}
         control.sendall(json.dumps(reply).encode())
 
 
-def _end(pid: int, grace: float) -> int | None:
-    """Give the worker ``grace`` seconds to end by itself, kill it and its group, and, as
-    process 1 of a PID namespace, every other process there; return how the worker ended."""
+def _working_copy(staged: str, box: str | None, shutil, for_nobody: bool, scratch: str) -> tuple[str, str]:
+    """The folder the worker runs in and its scratch folder. Without bubblewrap: the staged
+    folder itself, scratch inside it. Inside: a fresh copy in the server's tmpfs, and the
+    scratch tmpfs."""
+    if not box:
+        scratch = os.path.join(staged, ".tmp")
+        os.makedirs(scratch, exist_ok=True)
+        if for_nobody and os.geteuid() == 0:
+            os.chown(scratch, 65534, 65534)
+        return staged, scratch
+    copy = os.path.join(box, os.path.basename(staged.rstrip("/")))
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(staged, copy, symlinks=True)
+    return copy, scratch
+
+
+def _end(pid: int, grace: float, confine, others: set[int]) -> int | None:
+    """Give the worker ``grace`` seconds to end by itself, then kill it and every process it
+    left behind (daemons included: this server is their subreaper); return how it ended."""
     import time
 
     code, deadline = None, time.monotonic() + grace
@@ -275,20 +324,18 @@ def _end(pid: int, grace: float) -> int | None:
             break
         else:
             time.sleep(0.01)
-    for target in ([-1] if os.getpid() == 1 else []) + [-pid]:  # kill(-1) only inside a namespace
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
+    if code is None:
         try:
-            os.kill(target, signal.SIGKILL)
-        except OSError:
-            pass
-    while True:  # reap the worker and any orphans
-        try:
-            done, status = os.waitpid(-1, 0 if code is None else os.WNOHANG)
-        except ChildProcessError:
-            break
-        if done == 0:
-            break
-        if done == pid and code is None:
+            os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
             code = os.waitstatus_to_exitcode(status)
+        except (OSError, ChildProcessError):
+            pass
+    confine.kill_descendants(keep=others)  # other workers still serving stay
     return code
 
 

@@ -1,0 +1,14 @@
+"""Write into /tmp outside its scratch space."""
+import os, sys, glob, ctypes, errno, socket, time, signal
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+
+
+def attack(ctx):
+    try:
+        target = os.path.join(ctx['outside'], ctx['marker'])
+        with open(target, 'w') as f:
+            f.write('written by a submission')
+        return True
+    except OSError:
+        return False
