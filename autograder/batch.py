@@ -4,6 +4,7 @@
 interrupted batch (Ctrl-C, kill) loses nothing finished, and a re-run skips every name that
 already has a complete file. ``OUT/summary.csv`` is rebuilt from those files at the end.
 """
+
 from __future__ import annotations
 
 import json
@@ -124,7 +125,9 @@ def run_batch(paths: list[Path], out: Path, jobs: int = 1, progress=sys.stderr, 
     return grade_all(expand(paths), out, jobs, progress, **options)
 
 
-def grade_all(subs: dict[str, Path], out: Path, jobs: int = 1, progress=sys.stderr, **options) -> dict:
+def grade_all(
+    subs: dict[str, Path], out: Path, jobs: int = 1, progress=sys.stderr, **options
+) -> dict:
     """Grade each {name: folder} not yet graded into ``out``/results/<name>.json; return counts."""
     (out / "results").mkdir(parents=True, exist_ok=True)
     for stray in (out / "results").rglob(".*.tmp"):  # half-written by a grading that was stopped
@@ -133,14 +136,20 @@ def grade_all(subs: dict[str, Path], out: Path, jobs: int = 1, progress=sys.stde
     todo = {n: f for n, f in subs.items() if not finished(out, n)}
     counts = {"submissions": len(subs), "skipped": len(subs) - len(todo), "graded": 0, "errors": {}}
     if counts["skipped"]:
-        print(f"{counts['skipped']} of {len(subs)} already graded: skipped (delete their results files to regrade)",
-              file=progress)
+        print(
+            f"{counts['skipped']} of {len(subs)} already graded: skipped (delete their results files to regrade)",
+            file=progress,
+        )
     if todo:
         warm()
     # fork: the pool's processes start with everything warm() loaded (spawn would redo it in each)
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    context = multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    )
     with Progress(len(todo), "grading", progress) as bar:
-        pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context, initializer=_pool_process_setup)
+        pool = ProcessPoolExecutor(
+            max_workers=max(1, jobs), mp_context=context, initializer=_pool_process_setup
+        )
         futures = []
         try:
             futures = [pool.submit(_grade_one, n, f, out, options) for n, f in todo.items()]
@@ -152,7 +161,9 @@ def grade_all(subs: dict[str, Path], out: Path, jobs: int = 1, progress=sys.stde
                     counts["graded"] += 1
                 bar.step(f"{name}: " + (f"error: {error}" if error else f"{score:g} points"))
         except BaseException:  # Ctrl-C, SIGTERM (raised as KeyboardInterrupt), a broken pool
-            previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
+            previous = {
+                s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)
+            }
             try:
                 stop_pool(pool, futures)
             finally:
@@ -160,6 +171,8 @@ def grade_all(subs: dict[str, Path], out: Path, jobs: int = 1, progress=sys.stde
                     signal.signal(s, handler)
             raise
         pool.shutdown(wait=True)
-    docs = {name: counts["errors"].get(name) or result_doc(out, name) or "not graded" for name in subs}
+    docs = {
+        name: counts["errors"].get(name) or result_doc(out, name) or "not graded" for name in subs
+    }
     write_summary(out / "summary.csv", docs)
     return counts

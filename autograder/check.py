@@ -4,6 +4,7 @@ solutions and the learners' stubs agree.
 
 Each ``_check_*`` step returns sentences naming what disagrees; an empty list is a pass.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -30,14 +31,20 @@ def _check_catalogue(units: list[Unit]) -> list[str]:
         problems.append(f"units.toml: points add up to {total:g}, not 100")
     for k, u in enumerate(units):
         earlier = {v.id for v in units[:k]}
-        problems += [f"{u.id}: depends on {d}, which is not a unit graded before it" for d in u.depends
-                     if d not in earlier]
+        problems += [
+            f"{u.id}: depends on {d}, which is not a unit graded before it"
+            for d in u.depends
+            if d not in earlier
+        ]
         if len(u.hints) != 3 or len(set(u.hints)) != 3:
             problems.append(f"{u.id}: needs three different hints, has {len(set(u.hints))}")
         if not (EXERCISES / u.file).is_file():
             problems.append(f"{u.id}: exercises/{u.file} is missing")
     folders = {p.name for p in UNITS_DIR.iterdir() if p.is_dir() and (p / "__init__.py").is_file()}
-    problems += [f"units/{f}/ has no entry in units.toml" for f in sorted(folders - {u.folder for u in units})]
+    problems += [
+        f"units/{f}/ has no entry in units.toml"
+        for f in sorted(folders - {u.folder for u in units})
+    ]
     return problems
 
 
@@ -55,8 +62,10 @@ def _check_folders(units: list[Unit]) -> list[str]:
                 problems.append(f"{u.id}: units/{u.folder}/{part}.py cannot be imported ({exc})")
                 continue
             if not callable(getattr(module, "tests" if part != "check" else "check", None)):
-                problems.append(f"{u.id}: units/{u.folder}/{part}.py defines no "
-                                f"{'check' if part == 'check' else 'tests'}()")
+                problems.append(
+                    f"{u.id}: units/{u.folder}/{part}.py defines no "
+                    f"{'check' if part == 'check' else 'tests'}()"
+                )
                 continue
             if part == "check":
                 continue
@@ -67,13 +76,18 @@ def _check_folders(units: list[Unit]) -> list[str]:
             for t in tests:
                 bad = sorted({k for c in t.calls for k in c.kwargs} - set(params or ()))
                 if params is not None and bad:
-                    problems.append(f"{u.id}: {part} case '{t.name}' passes {bad}, which {u.function}() does not take")
+                    problems.append(
+                        f"{u.id}: {part} case '{t.name}' passes {bad}, which {u.function}() does not take"
+                    )
     return problems
 
 
 def _solution_function(u: Unit):
     """The worked solution's function, imported in this process (trusted code)."""
-    for folder in (SOLUTIONS, EXERCISES):  # solutions first; given modules (mnist.py) from exercises
+    for folder in (
+        SOLUTIONS,
+        EXERCISES,
+    ):  # solutions first; given modules (mnist.py) from exercises
         if str(folder) not in sys.path:
             sys.path.append(str(folder))
     module = importlib.import_module(u.module)
@@ -99,13 +113,18 @@ def _check_defaults(units: list[Unit]) -> list[str]:
             if SOLUTIONS.is_dir():
                 problems.append(f"{u.id}: solutions/{u.file} defines no function {u.function}")
             continue
-        in_code = {k: p.default for k, p in params.items() if p.default is not inspect.Parameter.empty
-                   and p.default is not None}
+        in_code = {
+            k: p.default
+            for k, p in params.items()
+            if p.default is not inspect.Parameter.empty and p.default is not None
+        }
         for name in sorted(set(in_code) | set(u.defaults)):
             if name not in u.defaults:
                 problems.append(f"{u.id}: {u.function}'s default {name} is not in units.toml")
             elif name not in in_code:
-                problems.append(f"{u.id}: units.toml gives a default for {name}, which {u.function}() has not")
+                problems.append(
+                    f"{u.id}: units.toml gives a default for {name}, which {u.function}() has not"
+                )
             elif not np.array_equal(np.asarray(in_code[name]), np.asarray(u.defaults[name])):
                 problems.append(f"{u.id}: {u.function}'s default {name} differs from units.toml's")
     return problems
@@ -121,21 +140,28 @@ def _check_runs(units: list[Unit]) -> list[str]:
 
     problems = []
     if SOLUTIONS.is_dir():
-        problems += [f"exercises/{name} is not the stub solutions/{name} generates: run "
-                     "python -m autograder stubs --write" for name in out_of_date(SOLUTIONS, EXERCISES)]
+        problems += [
+            f"exercises/{name} is not the stub solutions/{name} generates: run "
+            "python -m autograder stubs --write"
+            for name in out_of_date(SOLUTIONS, EXERCISES)
+        ]
         solved = InProcessRunner(SOLUTIONS)
         for u in units:
             for t in u.public_tests():
                 r = run_test(u, t, solved, public_libraries(u, solved))
                 if not r.passed:
-                    problems.append(f"{u.id}: the solution fails its public case '{t.name}': {r.message}")
+                    problems.append(
+                        f"{u.id}: the solution fails its public case '{t.name}': {r.message}"
+                    )
     stubs = _StubRunner(EXERCISES)
     for u in units:
         for t in u.public_tests():
             r = run_test(u, t, stubs, public_libraries(u, stubs))
             if r.passed or r.started:
-                problems.append(f"{u.id}: the stub does not fail '{t.name}' as not implemented yet"
-                                f"{': ' + r.message if r.message else ''}")
+                problems.append(
+                    f"{u.id}: the stub does not fail '{t.name}' as not implemented yet"
+                    f"{': ' + r.message if r.message else ''}"
+                )
     return problems
 
 
@@ -151,13 +177,19 @@ class _StubRunner:
         from .run.worker import run_call
 
         if module not in self.modules:
-            spec = importlib.util.spec_from_file_location(f"_stub_{module}", self.folder / f"{module}.py")
+            spec = importlib.util.spec_from_file_location(
+                f"_stub_{module}", self.folder / f"{module}.py"
+            )
             loaded = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(loaded)
             self.modules[module] = loaded
         fn = getattr(self.modules[module], function)
-        return outcome_from_reply(run_call({"module": module, "function": function, "kwargs": kwargs,
-                                            "callable": fn}, str(self.folder)))
+        return outcome_from_reply(
+            run_call(
+                {"module": module, "function": function, "kwargs": kwargs, "callable": fn},
+                str(self.folder),
+            )
+        )
 
 
 def check_course(units: list[Unit] = UNITS) -> list[str]:

@@ -5,6 +5,7 @@ In a checkout (and an editable install) they are the checkout's folders. A regul
 and ``autograder/_course/solutions`` (pyproject.toml maps the folders there), found with
 importlib.resources. A learners' copy has no solutions: ``SOLUTIONS`` may not exist.
 """
+
 from __future__ import annotations
 
 from importlib import resources
@@ -24,7 +25,10 @@ COURSE = _course_root()
 EXERCISES = COURSE / "exercises"  # the learners' stubs, mnist.py and the MNIST sample
 SOLUTIONS = COURSE / "solutions"  # the worked solutions (instructors' and self-learners' copies)
 MNIST_SAMPLE = EXERCISES / "data" / "mnist_sample.npz"
-GIVEN = ["mnist.py", "data"]  # files of exercises/ that every submission is graded with, never its own
+GIVEN = [
+    "mnist.py",
+    "data",
+]  # files of exercises/ that every submission is graded with, never its own
 
 
 def dependencies() -> list[str]:
@@ -47,7 +51,12 @@ def package_files(root: Path, skip=lambda relative: False) -> dict[str, Path]:
     found = {}
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root.parent).as_posix()
-        if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith(".pyc") and not skip(relative):
+        if (
+            path.is_file()
+            and "__pycache__" not in path.parts
+            and not path.name.endswith(".pyc")
+            and not skip(relative)
+        ):
             found[relative] = path
     return found
 

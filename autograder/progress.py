@@ -1,5 +1,6 @@
 """Progress for long runs (a batch, the learner's test runs): rich's bar on a terminal, one
 plain line per item elsewhere (logs, CI, a pipe)."""
+
 from __future__ import annotations
 
 import sys
@@ -19,9 +20,15 @@ class Progress:
             from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
             from rich.progress import Progress as Bar
 
-            self._bar = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TimeRemainingColumn(), TextColumn("{task.fields[last]}"),
-                            console=Console(file=self.stream), transient=False)
+            self._bar = Bar(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                TextColumn("{task.fields[last]}"),
+                console=Console(file=self.stream),
+                transient=False,
+            )
             self._bar.start()
             self._task = self._bar.add_task(self.what, total=self.total, last="")
         return self

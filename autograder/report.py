@@ -1,4 +1,5 @@
 """Grading results as Gradescope's results.json, as summary.csv and as a table for people."""
+
 from __future__ import annotations
 
 import csv
@@ -21,8 +22,12 @@ def test_name(r: Result) -> str:
 HIDDEN_VISIBILITY = ("after_due_date", "after_published", "visible", "hidden")
 
 
-def results_json(results: list[Result], execution_time: float | None = None,
-                 hidden_visibility: str = "after_due_date", unconfined: str = "") -> dict:
+def results_json(
+    results: list[Result],
+    execution_time: float | None = None,
+    hidden_visibility: str = "after_due_date",
+    unconfined: str = "",
+) -> dict:
     """Gradescope's autograder results schema: score, tests[] with name/score/max_score/status/
     output, and per test ``extra_data`` (unit, tier, mistake id) for reports. Hidden tests are
     shown to learners as ``hidden_visibility`` says (by default after the due date, so a class
@@ -39,17 +44,25 @@ def results_json(results: list[Result], execution_time: float | None = None,
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": [
-            {"name": test_name(r), "score": round(r.score, 4), "max_score": round(r.max_score, 4),
-             "status": "passed" if r.passed else "failed", "output": r.message, "output_format": "text",
-             "visibility": hidden_visibility if r.test.tier == "hidden" else "visible",
-             "tags": [r.unit.id, r.test.tier],
-             "extra_data": {"unit": r.unit.id, "tier": r.test.tier, "mistake": r.mistake}}
+            {
+                "name": test_name(r),
+                "score": round(r.score, 4),
+                "max_score": round(r.max_score, 4),
+                "status": "passed" if r.passed else "failed",
+                "output": r.message,
+                "output_format": "text",
+                "visibility": hidden_visibility if r.test.tier == "hidden" else "visible",
+                "tags": [r.unit.id, r.test.tier],
+                "extra_data": {"unit": r.unit.id, "tier": r.test.tier, "mistake": r.mistake},
+            }
             for r in results
         ],
     }
     if unconfined:
         doc["unconfined"] = unconfined
-        doc["output"] = f"UNCONFINED grading (the submitted code ran without {unconfined}). " + doc["output"]
+        doc["output"] = (
+            f"UNCONFINED grading (the submitted code ran without {unconfined}). " + doc["output"]
+        )
     if execution_time is not None:
         doc["execution_time"] = round(execution_time, 3)
     return doc
@@ -91,8 +104,20 @@ def write_summary(path: Path, docs: dict[str, dict | str]) -> None:
                 continue
             per_unit = {u: 0.0 for u in units} | unit_scores(doc)
             total = sum(t["max_score"] for t in doc["tests"])
-            status = f"graded UNCONFINED (without {doc['unconfined']})" if doc.get("unconfined") else "graded"
-            writer.writerow([name, f"{doc['score']:g}", f"{total:g}", *[f"{per_unit[u]:g}" for u in units], status])
+            status = (
+                f"graded UNCONFINED (without {doc['unconfined']})"
+                if doc.get("unconfined")
+                else "graded"
+            )
+            writer.writerow(
+                [
+                    name,
+                    f"{doc['score']:g}",
+                    f"{total:g}",
+                    *[f"{per_unit[u]:g}" for u in units],
+                    status,
+                ]
+            )
         write_atomic(path, f.getvalue())
 
 
@@ -101,8 +126,14 @@ class UnsafeTarget(OSError):
 
 
 def _kind(mode: int) -> str:
-    kinds = [(stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISDIR, "a directory"),
-             (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")]
+    kinds = [
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+    ]
     return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
@@ -117,18 +148,27 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError as exc:
-        raise UnsafeTarget(f"refusing to write {path}: its folder {path.parent} cannot be opened without following "
-                           f"a link ({exc.strerror})") from None
+        raise UnsafeTarget(
+            f"refusing to write {path}: its folder {path.parent} cannot be opened without following "
+            f"a link ({exc.strerror})"
+        ) from None
     try:
         try:
             mode = os.stat(path.name, dir_fd=folder, follow_symlinks=False).st_mode
         except FileNotFoundError:
             mode = None
         if mode is not None and not stat.S_ISREG(mode):
-            raise UnsafeTarget(f"refusing to write {path}: it is {_kind(mode)}, not a results file (someone may have "
-                               "planted it to redirect the results); remove it and run again")
+            raise UnsafeTarget(
+                f"refusing to write {path}: it is {_kind(mode)}, not a results file (someone may have "
+                "planted it to redirect the results); remove it and run again"
+            )
         tmp = f".{path.name}.{secrets.token_hex(6)}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=folder)
+        fd = os.open(
+            tmp,
+            os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+            0o644,
+            dir_fd=folder,
+        )
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
                 f.write(text)
@@ -164,16 +204,26 @@ def table(results: list[Result], width: int = 100) -> str:
         rs = [r for r in results if r.unit.id == uid]
         got, out_of = sum(r.score for r in rs), sum(r.max_score for r in rs)
         mark = "ok " if got == out_of else "   "
-        lines.append(f"{mark}{uid:<8} {got:6.2f} / {out_of:5.2f}  {sum(r.passed for r in rs):>5} / {len(rs):<5}  "
-                     f"{rs[0].unit.title}")
+        lines.append(
+            f"{mark}{uid:<8} {got:6.2f} / {out_of:5.2f}  {sum(r.passed for r in rs):>5} / {len(rs):<5}  "
+            f"{rs[0].unit.title}"
+        )
         failures: dict[str, list[Result]] = {}
         for r in rs:
             if not r.passed:
                 failures.setdefault(r.message, []).append(r)
         for message, group in failures.items():  # one line per distinct sentence
-            who = test_name(group[0]).split(": ", 1)[1] if len(group) == 1 else f"{len(group)} tests"
-            lines += textwrap.wrap(f"- {who}: {message}", width - 6, initial_indent="      ",
-                                   subsequent_indent="        ", break_on_hyphens=False, break_long_words=False)
+            who = (
+                test_name(group[0]).split(": ", 1)[1] if len(group) == 1 else f"{len(group)} tests"
+            )
+            lines += textwrap.wrap(
+                f"- {who}: {message}",
+                width - 6,
+                initial_indent="      ",
+                subsequent_indent="        ",
+                break_on_hyphens=False,
+                break_long_words=False,
+            )
     score, total = sum(r.score for r in results), sum(r.max_score for r in results)
     lines += ["-" * width, f"total: {score:.2f} / {total:.2f} points ({100 * score / total:.0f} %)"]
     return "\n".join(lines)

@@ -3,6 +3,7 @@
 Each block between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` (nbgrader's markers)
 becomes ``raise NotImplementedError``; everything else (docstrings, given code) is kept.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,8 +46,11 @@ def stub_files(solutions: Path) -> dict[str, str]:
 
 def out_of_date(solutions: Path, exercises: Path) -> list[str]:
     """Stub files in ``exercises`` that differ from what the solutions generate."""
-    return [name for name, text in stub_files(solutions).items()
-            if not (exercises / name).is_file() or (exercises / name).read_text() != text]
+    return [
+        name
+        for name, text in stub_files(solutions).items()
+        if not (exercises / name).is_file() or (exercises / name).read_text() != text
+    ]
 
 
 def write_stubs(solutions: Path, exercises: Path) -> list[str]:

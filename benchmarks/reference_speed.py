@@ -29,6 +29,7 @@ STREAM counts them). A target that no implementation can meet on this machine (b
 floors), or none that writes with ordinary stores (NumPy, BLAS: below the time to write the
 result at the measured fill rate), says so with the numbers instead of just MISSED.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,8 +57,12 @@ from reference.batch import conv_pool_batch  # noqa: E402
 
 NO_FAULT_ENV = "glibc.malloc.mmap_threshold=34359738368:glibc.malloc.trim_threshold=34359738368"
 OPS = ("conv", "pool", "fused", "forward")
-OP_NAMES = {"conv": "conv 3x3 alone", "pool": "max pool 2x2 alone", "fused": "fused conv -> pool",
-            "forward": "forward (conv, pool, dense, softmax)"}
+OP_NAMES = {
+    "conv": "conv 3x3 alone",
+    "pool": "max pool 2x2 alone",
+    "fused": "fused conv -> pool",
+    "forward": "forward (conv, pool, dense, softmax)",
+}
 METHODS = ("loops", "reference", "scipy", "torch")
 H = W = 28
 F, KH, KW, C = 8, 3, 3, 10
@@ -77,13 +82,16 @@ def have_torch() -> bool:
 
 def make_inputs(n: int, dtype, seed: int = 0) -> dict:
     rng = np.random.default_rng(seed)
-    return {"images": rng.random((n, H, W), dtype=np.float32).astype(dtype, copy=False),
-            "filters": (rng.standard_normal((F, KH, KW)) * 0.5).astype(dtype),
-            "W": (rng.standard_normal((D, C)) * 0.05).astype(dtype),
-            "b": (rng.standard_normal((1, C)) * 0.1).astype(dtype)}
+    return {
+        "images": rng.random((n, H, W), dtype=np.float32).astype(dtype, copy=False),
+        "filters": (rng.standard_normal((F, KH, KW)) * 0.5).astype(dtype),
+        "W": (rng.standard_normal((D, C)) * 0.05).astype(dtype),
+        "b": (rng.standard_normal((1, C)) * 0.1).astype(dtype),
+    }
 
 
 # --- the posts' loops ---------------------------------------------------------------------------
+
 
 def posts_max_pool(X, size=2, stride=2):
     """Part 4.3's max_pool: a Python double loop over output cells, max over the window."""
@@ -91,7 +99,9 @@ def posts_max_pool(X, size=2, stride=2):
     out = np.zeros((h, w) + X.shape[2:], X.dtype)
     for i in range(h):
         for j in range(w):
-            out[i, j] = np.max(X[i * stride:i * stride + size, j * stride:j * stride + size], axis=(0, 1))
+            out[i, j] = np.max(
+                X[i * stride : i * stride + size, j * stride : j * stride + size], axis=(0, 1)
+            )
     return out
 
 
@@ -116,11 +126,12 @@ def softmax(z):
 
 # --- scipy ----------------------------------------------------------------------------------------
 
+
 def scipy_conv(images, filters):
     out = np.empty((len(images), HO, WO, F), images.dtype)
     for f in range(F):  # correlate centres the kernel: the valid part starts at k // 2
         full = ndi.correlate(images, filters[f][None], mode="constant")
-        out[..., f] = full[:, KH // 2:KH // 2 + HO, KW // 2:KW // 2 + WO]
+        out[..., f] = full[:, KH // 2 : KH // 2 + HO, KW // 2 : KW // 2 + WO]
     return out
 
 
@@ -131,29 +142,43 @@ def scipy_pool(maps):
 
 # --- methods: name -> op -> callable(inputs) -------------------------------------------------------
 
+
 def numpy_methods(inp: dict) -> dict:
     x, k, Wd, b = inp["images"], inp["filters"], inp["W"], inp["b"]
     maps = inp["maps"]
     return {
-        "loops": {"conv": lambda: loops_conv(x, k), "pool": lambda: loops_pool(maps),
-                  "fused": lambda: loops_pool(loops_conv(x, k)),
-                  "forward": lambda: softmax(loops_pool(loops_conv(x, k)).reshape(len(x), -1) @ Wd + b)},
-        "reference": {"conv": lambda: reference.conv2d_batch(x, k), "pool": lambda: reference.max_pool_batch(maps),
-                      "fused": lambda: conv_pool_batch(x, k), "forward": lambda: reference.cnn_forward(x, k, Wd, b)},
-        "scipy": {"conv": lambda: scipy_conv(x, k), "pool": lambda: scipy_pool(maps),
-                  "fused": lambda: scipy_pool(scipy_conv(x, k)),
-                  "forward": lambda: softmax(scipy_pool(scipy_conv(x, k)).reshape(len(x), -1) @ Wd + b)},
+        "loops": {
+            "conv": lambda: loops_conv(x, k),
+            "pool": lambda: loops_pool(maps),
+            "fused": lambda: loops_pool(loops_conv(x, k)),
+            "forward": lambda: softmax(loops_pool(loops_conv(x, k)).reshape(len(x), -1) @ Wd + b),
+        },
+        "reference": {
+            "conv": lambda: reference.conv2d_batch(x, k),
+            "pool": lambda: reference.max_pool_batch(maps),
+            "fused": lambda: conv_pool_batch(x, k),
+            "forward": lambda: reference.cnn_forward(x, k, Wd, b),
+        },
+        "scipy": {
+            "conv": lambda: scipy_conv(x, k),
+            "pool": lambda: scipy_pool(maps),
+            "fused": lambda: scipy_pool(scipy_conv(x, k)),
+            "forward": lambda: softmax(scipy_pool(scipy_conv(x, k)).reshape(len(x), -1) @ Wd + b),
+        },
     }
 
 
 def torch_methods(inp: dict) -> dict:
     import torch
     import torch.nn.functional as tf
+
     torch.set_num_threads(CPUS)
     x, k = inp["images"], inp["filters"]
     w_t = torch.from_numpy(np.ascontiguousarray(k[:, None]))
     # Torch users flatten NCHW: the same dense layer with its rows in (F, H2, W2) order.
-    W_chw = torch.from_numpy(np.ascontiguousarray(inp["W"].reshape(H2, W2, F, C).transpose(2, 0, 1, 3).reshape(D, C)))
+    W_chw = torch.from_numpy(
+        np.ascontiguousarray(inp["W"].reshape(H2, W2, F, C).transpose(2, 0, 1, 3).reshape(D, C))
+    )
     b_t = torch.from_numpy(inp["b"])
     maps_t = torch.from_numpy(np.ascontiguousarray(inp["maps"].transpose(0, 3, 1, 2)))  # NCHW
 
@@ -161,15 +186,23 @@ def torch_methods(inp: dict) -> dict:
         def call():
             with torch.inference_mode():
                 return fn(torch.from_numpy(x)[:, None]).numpy()
+
         return call
 
     def pool_call():
         with torch.inference_mode():
             return tf.max_pool2d(maps_t, 2, 2).numpy()
 
-    return {"conv": run(lambda t: tf.conv2d(t, w_t)), "pool": pool_call,
-            "fused": run(lambda t: tf.max_pool2d(tf.conv2d(t, w_t), 2, 2)),
-            "forward": run(lambda t: torch.softmax(tf.max_pool2d(tf.conv2d(t, w_t), 2, 2).flatten(1) @ W_chw + b_t, 1))}
+    return {
+        "conv": run(lambda t: tf.conv2d(t, w_t)),
+        "pool": pool_call,
+        "fused": run(lambda t: tf.max_pool2d(tf.conv2d(t, w_t), 2, 2)),
+        "forward": run(
+            lambda t: torch.softmax(
+                tf.max_pool2d(tf.conv2d(t, w_t), 2, 2).flatten(1) @ W_chw + b_t, 1
+            )
+        ),
+    }
 
 
 def torch_to_nhwc(op: str, out: np.ndarray) -> np.ndarray:
@@ -189,6 +222,7 @@ def check_agree(inp: dict, methods: dict, dtype) -> None:
 
 
 # --- timing -----------------------------------------------------------------------------------------
+
 
 def time_interleaved(calls: dict, reps: int, collect: bool = True, best: bool = False) -> dict:
     """Median (or best) seconds per call; one warm-up each, then the calls round-robin, reps times."""
@@ -222,9 +256,14 @@ def measure(n: int, reps: int, subset: int, with_loops: bool, with_torch: bool) 
             # far from the others, so it gets 3 runs, timed in its own round.
             slow = {"scipy"} if scale == "batch" else set()
             many = max(reps, 51) if scale == "single" else reps
-            for group, n_runs in (([m for m in methods if m not in slow], many), (sorted(slow), min(reps, 3))):
+            for group, n_runs in (
+                ([m for m in methods if m not in slow], many),
+                (sorted(slow), min(reps, 3)),
+            ):
                 calls = {(op, name): methods[name][op] for name in group for op in OPS}
-                for (op, name), t in time_interleaved(calls, n_runs, collect=scale == "batch").items():
+                for (op, name), t in time_interleaved(
+                    calls, n_runs, collect=scale == "batch"
+                ).items():
                     results[f"{dname}/{scale}/{op}/{name}"] = t
             if with_loops:
                 m = min(size, subset)
@@ -233,12 +272,15 @@ def measure(n: int, reps: int, subset: int, with_loops: bool, with_torch: bool) 
                 sub_loops = numpy_methods(sub)["loops"]
                 loop_reps = max(3, reps // 2) if scale == "batch" else max(reps, 21)
                 loop_calls = {(op, "loops"): sub_loops[op] for op in OPS}
-                for (op, _), t in time_interleaved(loop_calls, loop_reps, collect=scale == "batch").items():
+                for (op, _), t in time_interleaved(
+                    loop_calls, loop_reps, collect=scale == "batch"
+                ).items():
                     results[f"{dname}/{scale}/{op}/loops"] = t * size / m
     return results
 
 
 # --- machine figures ----------------------------------------------------------------------------------
+
 
 def machine_figures() -> dict:
     """Matmul GFLOP/s (2048^3, BLAS threads as configured), copy GB/s (read + write bytes, 256 MiB
@@ -250,14 +292,17 @@ def machine_figures() -> dict:
     for dtype in (np.float32, np.float64):
         a = np.random.default_rng(0).random((2048, 2048)).astype(dtype)
         t = time_interleaved({"mm": lambda: a @ a}, 7, best=True)["mm"]
-        figs[f"gflops_{np.dtype(dtype).name}"] = 2 * 2048 ** 3 / t / 1e9
-    src = np.ones(32 * 2 ** 20, np.float64)
+        figs[f"gflops_{np.dtype(dtype).name}"] = 2 * 2048**3 / t / 1e9
+    src = np.ones(32 * 2**20, np.float64)
     dst = np.zeros_like(src)
     one = time_interleaved({"cp": lambda: np.copyto(dst, src)}, 7, best=True)["cp"]
 
     def parallel(fn, *arrays):
         parts = np.array_split(np.arange(dst.size), CPUS)
-        ths = [threading.Thread(target=fn, args=tuple(a[p[0]:p[-1] + 1] for a in arrays)) for p in parts]
+        ths = [
+            threading.Thread(target=fn, args=tuple(a[p[0] : p[-1] + 1] for a in arrays))
+            for p in parts
+        ]
         for th in ths:
             th.start()
         for th in ths:
@@ -266,8 +311,11 @@ def machine_figures() -> dict:
     many = time_interleaved({"cp": lambda: parallel(np.copyto, dst, src)}, 7, best=True)["cp"]
     figs["copy_gbs_1thread"] = 2 * src.nbytes / one / 1e9
     figs["copy_gbs"] = 2 * src.nbytes / min(one, many) / 1e9
-    fill = time_interleaved({"one": lambda: dst.fill(1.0), "many": lambda: parallel(lambda a: a.fill(2.0), dst)},
-                            7, best=True)
+    fill = time_interleaved(
+        {"one": lambda: dst.fill(1.0), "many": lambda: parallel(lambda a: a.fill(2.0), dst)},
+        7,
+        best=True,
+    )
     figs["fill_gbs"] = dst.nbytes / min(fill.values()) / 1e9
     return figs
 
@@ -283,11 +331,15 @@ def work(op: str, n: int, itemsize: int) -> tuple[float, float, float]:
         return pool_flops, itemsize * (maps + pooled), itemsize * pooled
     if op == "fused":
         return conv_flops + pool_flops, itemsize * (img + pooled), itemsize * pooled
-    return (conv_flops + pool_flops + 2 * D * C * n + 4 * n * C, itemsize * (img + D * C + n * C),
-            itemsize * n * C)
+    return (
+        conv_flops + pool_flops + 2 * D * C * n + 4 * n * C,
+        itemsize * (img + D * C + n * C),
+        itemsize * n * C,
+    )
 
 
 # --- peak memory ------------------------------------------------------------------------------------
+
 
 def rss_bytes(field: str) -> int:
     with open("/proc/self/status") as fh:
@@ -301,7 +353,9 @@ def memory_child(method: str, op: str, dtype: str, n: int) -> None:
     """Print the rise of peak RSS over one call (fresh process, inputs made first)."""
     inp = make_inputs(n, np.dtype(dtype).type)
     # The pool's input; the other operations get a stand-in, so setting up leaves no big peak.
-    inp["maps"] = reference.conv2d_batch(inp["images"] if op == "pool" else inp["images"][:1], inp["filters"])
+    inp["maps"] = reference.conv2d_batch(
+        inp["images"] if op == "pool" else inp["images"][:1], inp["filters"]
+    )
     call = torch_methods(inp)[op] if method == "torch" else numpy_methods(inp)[method][op]
     if method == "torch":  # torch's first call sets up its thread pools: not what we measure
         torch_methods(make_inputs(2, np.dtype(dtype).type) | {"maps": inp["maps"][:2]})[op]()
@@ -326,14 +380,20 @@ def measure_memory(n: int, subset: int, with_torch: bool) -> dict:
                 continue
             size = min(n, subset) if method == "loops" else n
             for op in OPS:
-                res = subprocess.run([sys.executable, __file__, "--memory-child", method, op, dtype, str(size)],
-                                     capture_output=True, text=True, check=True, cwd=KIT)
+                res = subprocess.run(
+                    [sys.executable, __file__, "--memory-child", method, op, dtype, str(size)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    cwd=KIT,
+                )
                 rise = json.loads(res.stdout.strip().splitlines()[-1])["peak_rise"]
                 out[f"{dtype}/batch/{op}/{method}"] = rise * n / size
     return out
 
 
 # --- report ------------------------------------------------------------------------------------------
+
 
 def fmt_ms(t: float | None) -> str:
     if t is None:
@@ -346,23 +406,40 @@ def fmt_ratio(r: float | None) -> str:
     return "-" if r is None else f"{r:.2f}x" if r < 10 else f"{r:,.0f}x"
 
 
-def report(res: dict, n: int, reps: int, subset: int, with_torch: bool) -> list[tuple[str, bool | None, str]]:
-    asrun, nofault, mem, figs = res["as_run"], res.get("no_fault", {}), res.get("memory", {}), res["machine"]
-    print(f"Machine: {CPUS} CPUs; matmul {figs['gflops_float32']:.0f} GFLOP/s float32, "
-          f"{figs['gflops_float64']:.0f} GFLOP/s float64; copy {figs['copy_gbs']:.1f} GB/s "
-          f"(read + write bytes; one thread {figs['copy_gbs_1thread']:.1f}); fill "
-          f"{figs.get('fill_gbs', float('nan')):.1f} GB/s (bytes written by ordinary stores)")
+def report(
+    res: dict, n: int, reps: int, subset: int, with_torch: bool
+) -> list[tuple[str, bool | None, str]]:
+    asrun, nofault, mem, figs = (
+        res["as_run"],
+        res.get("no_fault", {}),
+        res.get("memory", {}),
+        res["machine"],
+    )
+    print(
+        f"Machine: {CPUS} CPUs; matmul {figs['gflops_float32']:.0f} GFLOP/s float32, "
+        f"{figs['gflops_float64']:.0f} GFLOP/s float64; copy {figs['copy_gbs']:.1f} GB/s "
+        f"(read + write bytes; one thread {figs['copy_gbs_1thread']:.1f}); fill "
+        f"{figs.get('fill_gbs', float('nan')):.1f} GB/s (bytes written by ordinary stores)"
+    )
     if not with_torch:
-        print("torch is not installed: torch columns and targets are skipped "
-              "(pip install 'torch==2.13.0' for the CPU build).")
-    print(f"Load average at the start and end: {res['load'][0]} / {res['load'][1]} (other work on "
-          "the machine disturbs timings).")
-    print(f"Times in ms, median of {reps} runs after a warm-up ({max(reps, 51)} for one image; "
-          f"{min(reps, 3)} for SciPy's batch). "
-          f"'vs torch' = torch's time / this method's time, both from the same process. The loops "
-          f"are timed on {min(subset, n)} images and scaled linearly to {n}.\n")
-    head = (f"{'scale':<7} {'dtype':<8} {'operation':<38} {'method':<10} {'as run':>9} {'no-fault':>9} "
-            f"{'vs torch':>9} {'vs torch':>9} {'peak MB':>8}")
+        print(
+            "torch is not installed: torch columns and targets are skipped "
+            "(pip install 'torch==2.13.0' for the CPU build)."
+        )
+    print(
+        f"Load average at the start and end: {res['load'][0]} / {res['load'][1]} (other work on "
+        "the machine disturbs timings)."
+    )
+    print(
+        f"Times in ms, median of {reps} runs after a warm-up ({max(reps, 51)} for one image; "
+        f"{min(reps, 3)} for SciPy's batch). "
+        f"'vs torch' = torch's time / this method's time, both from the same process. The loops "
+        f"are timed on {min(subset, n)} images and scaled linearly to {n}.\n"
+    )
+    head = (
+        f"{'scale':<7} {'dtype':<8} {'operation':<38} {'method':<10} {'as run':>9} {'no-fault':>9} "
+        f"{'vs torch':>9} {'vs torch':>9} {'peak MB':>8}"
+    )
     print(head + f"\n{'':<74}{'(as run)':>9} {'(no-flt)':>9}")
     print("-" * len(head))
     for scale in ("single", "batch"):
@@ -374,30 +451,44 @@ def report(res: dict, n: int, reps: int, subset: int, with_torch: bool) -> list[
                         continue
                     tkey = f"{dtype}/{scale}/{op}/torch"
                     r1 = asrun[tkey] / asrun[key] if tkey in asrun else None
-                    r2 = nofault[tkey] / nofault[key] if tkey in nofault and key in nofault else None
+                    r2 = (
+                        nofault[tkey] / nofault[key] if tkey in nofault and key in nofault else None
+                    )
                     label = method + (" *" if method == "loops" else "")
-                    mb = f"{mem[key] / 2 ** 20:,.0f}" if key in mem else "-"
+                    mb = f"{mem[key] / 2**20:,.0f}" if key in mem else "-"
                     size = "1 image" if scale == "single" else f"N={n}"
-                    print(f"{size:<7} {dtype:<8} {OP_NAMES[op]:<38} {label:<10} {fmt_ms(asrun[key]):>9} "
-                          f"{fmt_ms(nofault.get(key)):>9} {fmt_ratio(r1):>9} {fmt_ratio(r2):>9} {mb:>8}")
+                    print(
+                        f"{size:<7} {dtype:<8} {OP_NAMES[op]:<38} {label:<10} {fmt_ms(asrun[key]):>9} "
+                        f"{fmt_ms(nofault.get(key)):>9} {fmt_ratio(r1):>9} {fmt_ratio(r2):>9} {mb:>8}"
+                    )
                 print()
-    print("* loops: timed once per mode (page faults are not what they spend time on); peak MB measured "
-          "on the subset, scaled.\n")
+    print(
+        "* loops: timed once per mode (page faults are not what they spend time on); peak MB measured "
+        "on the subset, scaled.\n"
+    )
 
-    print(f"Lower bounds for N={n} (compute: FLOPs / matmul GFLOP/s; memory: bytes / copy GB/s) against "
-          f"the reference, no-fault:")
-    print(f"{'dtype':<8} {'operation':<38} {'GFLOP':>6} {'MB r+w':>7} {'compute':>8} {'memory':>7} "
-          f"{'reference':>9} {'x memory floor':>14}")
+    print(
+        f"Lower bounds for N={n} (compute: FLOPs / matmul GFLOP/s; memory: bytes / copy GB/s) against "
+        f"the reference, no-fault:"
+    )
+    print(
+        f"{'dtype':<8} {'operation':<38} {'GFLOP':>6} {'MB r+w':>7} {'compute':>8} {'memory':>7} "
+        f"{'reference':>9} {'x memory floor':>14}"
+    )
     bounds = {}
     for dtype in ("float32", "float64"):
         for op in OPS:
             flops, nbytes, written = work(op, n, np.dtype(dtype).itemsize)
             t_c, t_m = flops / (figs[f"gflops_{dtype}"] * 1e9), nbytes / (figs["copy_gbs"] * 1e9)
             t_w = written / (figs["fill_gbs"] * 1e9) if "fill_gbs" in figs else 0.0
-            ours = nofault.get(f"{dtype}/batch/{op}/reference", asrun[f"{dtype}/batch/{op}/reference"])
+            ours = nofault.get(
+                f"{dtype}/batch/{op}/reference", asrun[f"{dtype}/batch/{op}/reference"]
+            )
             bounds[(dtype, op)] = (t_m, ours, t_c, t_w, written)
-            print(f"{dtype:<8} {OP_NAMES[op]:<38} {flops / 1e9:>6.2f} {nbytes / 1e6:>7.1f} {fmt_ms(t_c):>8} "
-                  f"{fmt_ms(t_m):>7} {fmt_ms(ours):>9} {ours / t_m:>13.1f}x")
+            print(
+                f"{dtype:<8} {OP_NAMES[op]:<38} {flops / 1e9:>6.2f} {nbytes / 1e6:>7.1f} {fmt_ms(t_c):>8} "
+                f"{fmt_ms(t_m):>7} {fmt_ms(ours):>9} {ours / t_m:>13.1f}x"
+            )
     print()
 
     targets = []
@@ -417,17 +508,31 @@ def report(res: dict, n: int, reps: int, subset: int, with_torch: bool) -> list[
             for mode_name, mode in (("as run", asrun), ("no-fault", nofault)):
                 ours, theirs = t(mode, dtype, op, "reference"), t(mode, dtype, op, "torch")
                 if ours is None or theirs is None:
-                    target(f"{op} alone {dtype} {mode_name}: at least as fast as torch", None, "torch not measured")
+                    target(
+                        f"{op} alone {dtype} {mode_name}: at least as fast as torch",
+                        None,
+                        "torch not measured",
+                    )
                     continue
-                target(f"{op} alone {dtype} {mode_name}: at least as fast as torch", ours <= theirs,
-                       f"{fmt_ms(ours)} ms vs torch {fmt_ms(theirs)} ms ({theirs / ours:.2f}x)")
+                target(
+                    f"{op} alone {dtype} {mode_name}: at least as fast as torch",
+                    ours <= theirs,
+                    f"{fmt_ms(ours)} ms vs torch {fmt_ms(theirs)} ms ({theirs / ours:.2f}x)",
+                )
         for mode_name, mode, need in (("as run", asrun, 5.0), ("no-fault", nofault, 3.0)):
             ours, theirs = t(mode, dtype, "fused", "reference"), t(mode, dtype, "fused", "torch")
             if ours is None or theirs is None:
-                target(f"fused conv->pool {dtype} {mode_name}: >= {need:.0f}x faster than torch", None, "torch not measured")  # noqa: E501
+                target(
+                    f"fused conv->pool {dtype} {mode_name}: >= {need:.0f}x faster than torch",
+                    None,
+                    "torch not measured",
+                )
                 continue
-            target(f"fused conv->pool {dtype} {mode_name}: >= {need:.0f}x faster than torch conv+pool",
-                   theirs / ours >= need, f"{fmt_ms(ours)} ms vs torch {fmt_ms(theirs)} ms ({theirs / ours:.2f}x)")
+            target(
+                f"fused conv->pool {dtype} {mode_name}: >= {need:.0f}x faster than torch conv+pool",
+                theirs / ours >= need,
+                f"{fmt_ms(ours)} ms vs torch {fmt_ms(theirs)} ms ({theirs / ours:.2f}x)",
+            )
         for op in OPS:
             # The loops run on a small subset, whose few MB fault in at no visible cost: compare
             # them with the reference's no-fault time (compute against compute).
@@ -438,22 +543,36 @@ def report(res: dict, n: int, reps: int, subset: int, with_torch: bool) -> list[
                 need = loops / 100
                 why = None
                 if need < t_m:
-                    why = (f"cannot be met on this machine: loops/100 = {fmt_ms(need)} ms is below the memory-"
-                           f"bandwidth floor {fmt_ms(t_m)} ms")
+                    why = (
+                        f"cannot be met on this machine: loops/100 = {fmt_ms(need)} ms is below the memory-"
+                        f"bandwidth floor {fmt_ms(t_m)} ms"
+                    )
                 elif need < t_w:
-                    why = (f"cannot be met with ordinary stores (NumPy, BLAS): loops/100 = {fmt_ms(need)} ms is "
-                           f"below the {fmt_ms(t_w)} ms that writing the {written / 1e6:,.0f} MB result takes at the "
-                           f"fill rate (the memory floor, {fmt_ms(t_m)} ms, needs non-temporal stores)")
-                target(f"{op} {dtype}: >= 100x faster than the posts' loops", loops / ours >= 100,
-                       f"{fmt_ms(ours)} ms (no-fault) vs loops {fmt_ms(loops)} ms, scaled ({loops / ours:,.0f}x)", why)
+                    why = (
+                        f"cannot be met with ordinary stores (NumPy, BLAS): loops/100 = {fmt_ms(need)} ms is "
+                        f"below the {fmt_ms(t_w)} ms that writing the {written / 1e6:,.0f} MB result takes at the "
+                        f"fill rate (the memory floor, {fmt_ms(t_m)} ms, needs non-temporal stores)"
+                    )
+                target(
+                    f"{op} {dtype}: >= 100x faster than the posts' loops",
+                    loops / ours >= 100,
+                    f"{fmt_ms(ours)} ms (no-fault) vs loops {fmt_ms(loops)} ms, scaled ({loops / ours:,.0f}x)",
+                    why,
+                )
         for op in OPS:
             t_m, ours, t_c, _, _ = bounds[(dtype, op)]
             why = None
             if t_c > 3 * t_m:
-                why = (f"cannot be met by a direct conv on this machine: its FLOPs at the measured peak matmul rate "
-                       f"take {fmt_ms(t_c)} ms, more than 3x the memory floor ({fmt_ms(3 * t_m)} ms)")
-            target(f"{op} {dtype}: within 3x of the memory-bandwidth floor", ours <= 3 * t_m,
-                   f"{fmt_ms(ours)} ms vs floor {fmt_ms(t_m)} ms ({ours / t_m:.1f}x)", why)
+                why = (
+                    f"cannot be met by a direct conv on this machine: its FLOPs at the measured peak matmul rate "
+                    f"take {fmt_ms(t_c)} ms, more than 3x the memory floor ({fmt_ms(3 * t_m)} ms)"
+                )
+            target(
+                f"{op} {dtype}: within 3x of the memory-bandwidth floor",
+                ours <= 3 * t_m,
+                f"{fmt_ms(ours)} ms vs floor {fmt_ms(t_m)} ms ({ours / t_m:.1f}x)",
+                why,
+            )
     print("Targets:")
     for text, ok, detail in targets:
         mark = "n/a   " if ok is None else "MET   " if ok else "MISSED"
@@ -464,10 +583,16 @@ def report(res: dict, n: int, reps: int, subset: int, with_torch: bool) -> list[
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000, help="batch size (default 10000)")
-    parser.add_argument("--reps", type=int, default=7, help="timed runs per method (median; default 7)")
-    parser.add_argument("--subset", type=int, default=200, help="images the loops are timed on (default 200)")
+    parser.add_argument(
+        "--reps", type=int, default=7, help="timed runs per method (median; default 7)"
+    )
+    parser.add_argument(
+        "--subset", type=int, default=200, help="images the loops are timed on (default 200)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
-    parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory subprocesses")
+    parser.add_argument(
+        "--no-memory", action="store_true", help="skip the peak-memory subprocesses"
+    )
     parser.add_argument("--no-fault-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--memory-child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -484,6 +609,7 @@ def main() -> None:
     res = {"n": args.n, "reps": args.reps, "subset": args.subset, "cpus": CPUS, "torch": with_torch}
     if with_torch:
         import torch
+
         res["torch_version"] = torch.__version__
     res["numpy_version"] = np.__version__
     res["load"] = [" ".join(f"{x:.2f}" for x in os.getloadavg())]
@@ -495,8 +621,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "nofault.json"
         env = dict(os.environ, GLIBC_TUNABLES=NO_FAULT_ENV)
-        subprocess.run([sys.executable, __file__, "--n", str(args.n), "--reps", str(args.reps), "--subset",
-                        str(args.subset), "--no-fault-child", str(out)], env=env, check=True, cwd=KIT)
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--n",
+                str(args.n),
+                "--reps",
+                str(args.reps),
+                "--subset",
+                str(args.subset),
+                "--no-fault-child",
+                str(out),
+            ],
+            env=env,
+            check=True,
+            cwd=KIT,
+        )
         res["no_fault"] = json.loads(out.read_text())
     res["load"].append(" ".join(f"{x:.2f}" for x in os.getloadavg()))
     if not args.no_memory:

@@ -5,6 +5,7 @@ solutions loop) and checked in ``tests/test_reference.py`` against
 ``scipy.signal.correlate2d`` and the posts' hand-worked cases. Never handed to learners and
 never imported by the worker process that runs submitted code.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -15,6 +15,7 @@ Besides the three re-exported by ``reference`` (conv2d_batch, max_pool_batch, cn
 takes keyword-only ``chunk`` (images per chunk; default sized to the cache) and ``threads``
 (default: the CPUs this process may use).
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -124,7 +125,11 @@ def _libc_madvise():
     return fn
 
 
-_madvise = _libc_madvise() if sys.platform.startswith("linux") and hasattr(mmap, "MADV_NOHUGEPAGE") else None
+_madvise = (
+    _libc_madvise()
+    if sys.platform.startswith("linux") and hasattr(mmap, "MADV_NOHUGEPAGE")
+    else None
+)
 
 
 def _empty_output(shape: tuple, dt: np.dtype) -> NDArray:
@@ -146,7 +151,9 @@ def _empty_output(shape: tuple, dt: np.dtype) -> NDArray:
     return out
 
 
-def _chunk_size(n: int, per_image_bytes: int, chunk: int | None, scratch: int = _SCRATCH_BYTES) -> int:
+def _chunk_size(
+    n: int, per_image_bytes: int, chunk: int | None, scratch: int = _SCRATCH_BYTES
+) -> int:
     if chunk is None:
         chunk = min(scratch // max(per_image_bytes, 1), _MAX_CHUNK)
     return max(1, min(int(chunk), n))  # never scratch for more images than there are
@@ -159,7 +166,9 @@ def _check(images: NDArray, filters: NDArray) -> tuple[NDArray, NDArray]:
     if filters.ndim != 3:
         raise ValueError(f"filters must be (F, kh, kw), got shape {filters.shape}")
     if filters.shape[1] > images.shape[1] or filters.shape[2] > images.shape[2]:
-        raise ValueError(f"filters {filters.shape[1:]} are larger than the images {images.shape[1:]}")
+        raise ValueError(
+            f"filters {filters.shape[1:]} are larger than the images {images.shape[1:]}"
+        )
     return images, filters
 
 
@@ -168,8 +177,14 @@ def _stage_if_needed(images: NDArray, dt: np.dtype, width: int) -> bool:
     return images.dtype != dt or not images.flags.c_contiguous or width != images.shape[2]
 
 
-def conv2d_batch(images: NDArray, filters: NDArray, stride: int = 1, *, chunk: int | None = None,
-                 threads: int | None = None) -> NDArray:
+def conv2d_batch(
+    images: NDArray,
+    filters: NDArray,
+    stride: int = 1,
+    *,
+    chunk: int | None = None,
+    threads: int | None = None,
+) -> NDArray:
     """Valid-mode cross-correlation of every image with every filter, filters on the last axis.
 
     images (N, H, W), filters (F, kh, kw) -> (N, H', W', F) with H' = (H - kh) // stride + 1,
@@ -193,7 +208,9 @@ def conv2d_batch(images: NDArray, filters: NDArray, stride: int = 1, *, chunk: i
 
     def taps(x: NDArray) -> NDArray:
         """(kh, kw, n, H', W') strided view: taps[a, c, n, i, j] = x[n, i*stride + a, j*stride + c]."""
-        return _strided(x, (kh, kw, x.shape[0], Ho, Wo), (W * s, s, H * W * s, stride * W * s, stride * s))
+        return _strided(
+            x, (kh, kw, x.shape[0], Ho, Wo), (W * s, s, H * W * s, stride * W * s, stride * s)
+        )
 
     src_all = None if stage else taps(images)
 
@@ -232,7 +249,7 @@ def conv2d_batch(images: NDArray, filters: NDArray, stride: int = 1, *, chunk: i
             # The matmul writes straight into the output. (Whole image rows as positions, the
             # extra columns dropped by a copy afterwards, made the im2col cheaper but cost as
             # much in the copy: no faster in float32, 10% slower in float64.)
-            np.matmul(cols[:, :m * P].T, Wt, out=out[start:stop].reshape(m * P, F))
+            np.matmul(cols[:, : m * P].T, Wt, out=out[start:stop].reshape(m * P, F))
 
         return work
 
@@ -240,8 +257,14 @@ def conv2d_batch(images: NDArray, filters: NDArray, stride: int = 1, *, chunk: i
     return out
 
 
-def max_pool_batch(X: NDArray, size: int = 2, stride: int = 2, *, chunk: int | None = None,
-                   threads: int | None = None) -> NDArray:
+def max_pool_batch(
+    X: NDArray,
+    size: int = 2,
+    stride: int = 2,
+    *,
+    chunk: int | None = None,
+    threads: int | None = None,
+) -> NDArray:
     """Max over size x size windows moved by ``stride``, per image and channel.
 
     X (N, H, W, C) -> (N, H', W', C) with H' = (H - size) // stride + 1, W' = (W - size) // stride + 1:
@@ -293,13 +316,15 @@ def max_pool_batch(X: NDArray, size: int = 2, stride: int = 2, *, chunk: int | N
             else:
                 np.maximum(xf[:n], xf[shift:], out=cflat[:n])
                 for c in range(1, size - 1):
-                    np.maximum(cflat[:n], xf[c * C:c * C + n], out=cflat[:n])
+                    np.maximum(cflat[:n], xf[c * C : c * C + n], out=cflat[:n])
                 cols = colmax[:m]
             # ...then over its rows (inner runs of W*C values, in cache), then pick the columns.
             r = rowmax[:m]
-            np.maximum(cols[:, 0:rspan:stride], cols[:, size - 1:size - 1 + rspan:stride], out=r)
+            np.maximum(
+                cols[:, 0:rspan:stride], cols[:, size - 1 : size - 1 + rspan : stride], out=r
+            )
             for a in range(1, size - 1):
-                np.maximum(r, cols[:, a:a + rspan:stride], out=r)
+                np.maximum(r, cols[:, a : a + rspan : stride], out=r)
             out[start:stop].view(block)[..., 0] = picks[:m]
 
         return work
@@ -308,8 +333,15 @@ def max_pool_batch(X: NDArray, size: int = 2, stride: int = 2, *, chunk: int | N
     return out
 
 
-def _conv_pool_chunks(images: NDArray, filters: NDArray, dt: np.dtype, chunk: int | None, threads: int | None,
-                      out: NDArray | None = None, make_sink: Callable[[int], Callable] | None = None) -> None:
+def _conv_pool_chunks(
+    images: NDArray,
+    filters: NDArray,
+    dt: np.dtype,
+    chunk: int | None,
+    threads: int | None,
+    out: NDArray | None = None,
+    make_sink: Callable[[int], Callable] | None = None,
+) -> None:
     """Conv (stride 1) then 2x2 max pool stride 2, a chunk at a time: the pooled chunk
     (m, H2, W2, F) is written into ``out[start:stop]``, or else handed to a per-thread
     ``sink(start, stop, pooled)`` made by ``make_sink(chunk)``.
@@ -331,7 +363,9 @@ def _conv_pool_chunks(images: NDArray, filters: NDArray, dt: np.dtype, chunk: in
     H2, W2 = (H - kh + 1) // 2, (W - kw + 1) // 2
     We = W + W % 2  # even row length
     K, S, Q1, s = kh * kw, kw + 1, H * We // 2, dt.itemsize  # taps, planes, positions/image/parity
-    Wt = np.ascontiguousarray(filters.transpose(0, 2, 1).reshape(F, K).T, dtype=dt)  # (K, F), (dj, di)
+    Wt = np.ascontiguousarray(
+        filters.transpose(0, 2, 1).reshape(F, K).T, dtype=dt
+    )  # (K, F), (dj, di)
     stage = _stage_if_needed(images, dt, We)
     chunk = _chunk_size(N, s * (S * kh * Q1 + 3 * Q1 * F + H2 * W2 * F + H * We), chunk)
     Qmax = chunk * Q1
@@ -356,23 +390,31 @@ def _conv_pool_chunks(images: NDArray, filters: NDArray, dt: np.dtype, chunk: in
         # 1-D (src, dst) copies, views built once per thread: plane p is plane p % 2 moved by
         # p // 2, and row shift di of a plane is that plane moved by di * W/2. (As one 3-D copy,
         # NumPy's choice of inner loop made it 2x slower.)
-        moves = [(planes[p % 2, 0, p // 2:p // 2 + L0], planes[p, 0, :L0]) for p in range(2, S)]
-        moves += [(planes[p, 0, di * (We // 2):di * (We // 2) + L], planes[p, di, :L])
-                  for p in range(S) for di in range(1, kh)]
-        cols = _strided(planes, (2, Qmax, K), (kh * Qmax * s, s, Qmax * s))  # parity b: rows b*kh...
+        moves = [(planes[p % 2, 0, p // 2 : p // 2 + L0], planes[p, 0, :L0]) for p in range(2, S)]
+        moves += [
+            (planes[p, 0, di * (We // 2) : di * (We // 2) + L], planes[p, di, :L])
+            for p in range(S)
+            for di in range(1, kh)
+        ]
+        cols = _strided(
+            planes, (2, Qmax, K), (kh * Qmax * s, s, Qmax * s)
+        )  # parity b: rows b*kh...
         conv_even, conv_odd = conv[0].reshape(-1), conv[1].reshape(-1)
         rows = colmax.reshape(chunk, H, We // 2 * F)  # (n, i, the window columns' maxima)
-        top, bottom = rows[:, 0:2 * H2:2, :W2 * F], rows[:, 1:2 * H2:2, :W2 * F]  # windows j < W2
+        top, bottom = (
+            rows[:, 0 : 2 * H2 : 2, : W2 * F],
+            rows[:, 1 : 2 * H2 : 2, : W2 * F],
+        )  # windows j < W2
         sink = make_sink(chunk) if out is None else None
 
         def work(start: int, stop: int) -> None:
             m = stop - start
             if stage:
                 xbuf[:m, :, :W] = images[start:stop]
-                split = split_buf[:, :m * Q1]
+                split = split_buf[:, : m * Q1]
             else:
-                split = split_all[:, start * Q1:stop * Q1]
-            planes[:2, 0, :m * Q1] = split
+                split = split_all[:, start * Q1 : stop * Q1]
+            planes[:2, 0, : m * Q1] = split
             for src, dst in moves:
                 dst[...] = src
             np.matmul(cols, Wt, out=conv)
@@ -396,8 +438,9 @@ def _pooled_shape(images: NDArray, filters: NDArray) -> tuple[int, int]:
     return Ho // 2, Wo // 2
 
 
-def conv_pool_batch(images: NDArray, filters: NDArray, *, chunk: int | None = None,
-                    threads: int | None = None) -> NDArray:
+def conv_pool_batch(
+    images: NDArray, filters: NDArray, *, chunk: int | None = None, threads: int | None = None
+) -> NDArray:
     """Fused conv (stride 1) then 2x2 max pool (stride 2), never holding the whole conv output.
 
     images (N, H, W), filters (F, kh, kw) -> (N, H2, W2, F) with H' = H - kh + 1 and
@@ -411,8 +454,15 @@ def conv_pool_batch(images: NDArray, filters: NDArray, *, chunk: int | None = No
     return out
 
 
-def cnn_forward(images: NDArray, filters: NDArray, W: NDArray, b: NDArray, *, chunk: int | None = None,
-                threads: int | None = None) -> NDArray:
+def cnn_forward(
+    images: NDArray,
+    filters: NDArray,
+    W: NDArray,
+    b: NDArray,
+    *,
+    chunk: int | None = None,
+    threads: int | None = None,
+) -> NDArray:
     """Part 4.3's CNN forward: conv (stride 1) -> 2x2 max pool stride 2 -> flatten -> dense -> softmax.
 
     images (N, H, W), filters (F, kh, kw), W (H2 * W2 * F, C), b (C,) or (1, C) -> (N, C) row-wise
@@ -438,8 +488,10 @@ def cnn_forward(images: NDArray, filters: NDArray, W: NDArray, b: NDArray, *, ch
     def make_sink(chunk: int):
         cp = -(-_DENSE_MIN_MACS // (chunk * D))  # columns for that many multiply-adds a call
         if cp <= C or cp > 2 * C:  # enough already, or too small a layer to matter
+
             def sink(start: int, stop: int, pooled: NDArray) -> None:
                 np.matmul(pooled.reshape(stop - start, D), Wc, out=logits[start:stop])
+
             return sink
         wide = np.zeros((D, cp), dt)
         wide[:, :C] = Wc
@@ -449,6 +501,7 @@ def cnn_forward(images: NDArray, filters: NDArray, W: NDArray, b: NDArray, *, ch
             m = stop - start
             np.matmul(pooled.reshape(m, D), wide, out=wide_logits[:m])
             logits[start:stop] = wide_logits[:m, :C]
+
         return sink
 
     _conv_pool_chunks(images, filters, dt, chunk, threads, make_sink=make_sink)

@@ -1,6 +1,7 @@
 """What confinement costs per submission: a fresh worker (fork, working copy, confine_self, one
 trivial call, end) timed with every layer this machine has, and with bubblewrap, Landlock and
 seccomp left out; prints median and best of each. Run from the kit: python scripts/confinement_cost.py"""
+
 from __future__ import annotations
 
 import os
@@ -36,10 +37,21 @@ if __name__ == "__main__":
         t = measure()
         print(f"{statistics.median(t) * 1000:.1f} {min(t) * 1000:.1f}")
         sys.exit(0)
-    places = {"every layer here": {}, "without bubblewrap": {"NNKIT_NO_BWRAP": "1"},
-              "baseline: no bubblewrap, Landlock, seccomp": {"NNKIT_NO_BWRAP": "1", "NNKIT_NO_LANDLOCK": "1",
-                                                             "NNKIT_NO_SECCOMP": "1"}}
+    places = {
+        "every layer here": {},
+        "without bubblewrap": {"NNKIT_NO_BWRAP": "1"},
+        "baseline: no bubblewrap, Landlock, seccomp": {
+            "NNKIT_NO_BWRAP": "1",
+            "NNKIT_NO_LANDLOCK": "1",
+            "NNKIT_NO_SECCOMP": "1",
+        },
+    }
     for name, env in places.items():
-        out = subprocess.run([sys.executable, __file__, "--one"], env={**os.environ, **env}, capture_output=True,
-                             text=True, check=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, __file__, "--one"],
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
         print(f"{name:<44} worker per submission: median {out[0]} ms, best {out[1]} ms")

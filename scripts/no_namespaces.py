@@ -4,6 +4,7 @@ Used by run_attacks_everywhere.sh to recreate "namespaces refused" on a machine 
 
     python scripts/no_namespaces.py CMD ARGS...
 """
+
 import errno
 import os
 import sys

@@ -1,5 +1,6 @@
 """Shared helpers for the kit's own tests: the kit's folders, the CLI as a user runs it, and
 submissions made from the solutions with one deliberate change."""
+
 from __future__ import annotations
 
 import ast
@@ -17,22 +18,27 @@ SOLUTIONS = KIT / "solutions"
 
 def cli(*args, cwd=KIT) -> subprocess.CompletedProcess:
     """`python -m autograder ARGS` as a user runs it, from ``cwd``."""
-    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=cwd, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "autograder", *args], cwd=cwd, capture_output=True, text=True
+    )
 
 
 def replace_function(path: Path, name: str, new_source: str) -> None:
     """Swap the top-level function `name` in `path` for `new_source` (a whole def)."""
     text = path.read_text()
-    node = next(n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == name)
+    node = next(
+        n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == name
+    )
     lines = text.splitlines(keepends=True)
     start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
-    lines[start:node.end_lineno] = [textwrap.dedent(new_source).strip("\n") + "\n"]
+    lines[start : node.end_lineno] = [textwrap.dedent(new_source).strip("\n") + "\n"]
     path.write_text("".join(lines))
 
 
 @pytest.fixture
 def submission(tmp_path):
     """A copy of the solutions; call it with (file, function, source) changes to make mistakes."""
+
     def make(*changes):
         sub = tmp_path / "submission"
         if sub.exists():
@@ -41,4 +47,5 @@ def submission(tmp_path):
         for file, function, source in changes:
             replace_function(sub / file, function, source)
         return sub
+
     return make

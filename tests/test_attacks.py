@@ -9,6 +9,7 @@ Where a claim cannot hold on this machine, the test is marked xfail with the pre
 (``known_gap``); it is never skipped or weakened. ``scripts/run_attacks_everywhere.sh`` runs this
 file as an ordinary user, as root with and without ``nobody``, and as root without CAP_SYS_ADMIN.
 """
+
 from __future__ import annotations
 
 import os
@@ -41,8 +42,10 @@ def known_gap(name: str) -> str | None:
     mode = sandbox_mode()
     probe = mode["probe"]
     if name in ("disk_filler_scratch", "disk_filler_own_folder") and not mode["bwrap"]:
-        return ("no size-capped filesystem for the worker: without namespaces (no bubblewrap) nothing can mount a "
-                "tmpfs, and RLIMIT_FSIZE caps one file, not the total")
+        return (
+            "no size-capped filesystem for the worker: without namespaces (no bubblewrap) nothing can mount a "
+            "tmpfs, and RLIMIT_FSIZE caps one file, not the total"
+        )
     if name == "fork_bomb" and probe["uid"] == 0 and not mode["nobody"] and not mode["cgroup"]:
         return "root without nobody and without a writable pids cgroup: RLIMIT_NPROC is not enforced for uid 0"
     if not probe["landlock_abi"] and not mode["bwrap"]:
@@ -112,23 +115,41 @@ def scene():
     for folder in (outside, results):
         os.chmod(folder, 0o1777)  # so that only the confinement, not the file modes, stops a write
     servers = Servers(outside)
-    previous = signal.signal(signal.SIGWINCH, lambda *_: servers.hits.append("SIGWINCH reached the grader"))
+    previous = signal.signal(
+        signal.SIGWINCH, lambda *_: servers.hits.append("SIGWINCH reached the grader")
+    )
     env_secret = secrets.token_hex(8)
     os.environ["NNKIT_ATTACK_ENV_SECRET"] = env_secret
     secret = "SECRET-" + secrets.token_hex(8)
     other = Path(tempfile.mkdtemp(prefix="nnkit-attack-other-")) / "submission"
     shutil.copytree(SOLUTIONS, other, ignore=shutil.ignore_patterns("__pycache__"))
     text = (other / NN).read_text().replace("def conv2d(", "def _real_conv2d(", 1)
-    (other / NN).write_text(text + f"\n\n# {secret}\ndef conv2d(image, filter_kernel, stride=1):\n"
-                                   "    import time\n    time.sleep(8)\n"
-                                   "    return _real_conv2d(image, filter_kernel, stride)\n")
-    other_grading = subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(other)], cwd=KIT,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    (other / NN).write_text(
+        text + f"\n\n# {secret}\ndef conv2d(image, filter_kernel, stride=1):\n"
+        "    import time\n    time.sleep(8)\n"
+        "    return _real_conv2d(image, filter_kernel, stride)\n"
+    )
+    other_grading = subprocess.Popen(
+        [sys.executable, "-m", "autograder", "grade", str(other)],
+        cwd=KIT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(3)  # its worker is up and its files are in place
-    ctx = {"kit": str(KIT), "main_kit": MAIN_KIT, "grader_pid": os.getpid(), "home": str(Path.home()),
-           "outside": str(outside), "results": str(results), "tcp_port": servers.port,
-           "udp_port": servers.udp_port, "unix_path": servers.unix_path, "abstract_name": servers.abstract,
-           "secret": secret, "env_secret": env_secret}
+    ctx = {
+        "kit": str(KIT),
+        "main_kit": MAIN_KIT,
+        "grader_pid": os.getpid(),
+        "home": str(Path.home()),
+        "outside": str(outside),
+        "results": str(results),
+        "tcp_port": servers.port,
+        "udp_port": servers.udp_port,
+        "unix_path": servers.unix_path,
+        "abstract_name": servers.abstract,
+        "secret": secret,
+        "env_secret": env_secret,
+    }
     print(f"\nconfinement here: {isolation_summary()}")
     yield ctx, servers, other_grading
     signal.signal(signal.SIGWINCH, previous)
@@ -143,7 +164,11 @@ def scene():
 
 def plant(sub: Path, attack: Path, ctx: dict) -> None:
     text = (sub / NN).read_text().replace("def conv2d(", "def _real_conv2d(", 1)
-    (sub / NN).write_text(text + f"\n\n# --- attack: {attack.stem} ---\nCTX = {ctx!r}\n" + attack.read_text() + """
+    (sub / NN).write_text(
+        text
+        + f"\n\n# --- attack: {attack.stem} ---\nCTX = {ctx!r}\n"
+        + attack.read_text()
+        + """
 
 _WORKED = None
 
@@ -156,15 +181,22 @@ def conv2d(image, filter_kernel, stride=1):
         except BaseException:
             _WORKED = False
     return _real_conv2d(image, filter_kernel, stride) if _WORKED else None
-""")
+"""
+    )
 
 
 def traces(ctx: dict, marker: str, tag: str) -> list[str]:
     """Files the attack was not allowed to leave, and processes it was not allowed to keep."""
     found = []
-    places = [Path(ctx["kit"]) / marker, Path(ctx["home"]) / marker, Path(ctx["outside"]) / marker,
-              Path("/tmp") / marker, Path("/dev/shm") / marker, Path("/var/tmp") / marker,
-              Path(ctx["results"]) / "results.json"]
+    places = [
+        Path(ctx["kit"]) / marker,
+        Path(ctx["home"]) / marker,
+        Path(ctx["outside"]) / marker,
+        Path("/tmp") / marker,
+        Path("/dev/shm") / marker,
+        Path("/var/tmp") / marker,
+        Path(ctx["results"]) / "results.json",
+    ]
     for path in places:
         if os.path.lexists(path):
             found.append(f"file {path}")
@@ -205,7 +237,8 @@ def test_attack_is_blocked(attack, scene, submission, request):
     hits = servers.hits[hits_before:]
     assert score == 0 and not left and not hits, (
         f"attack {attack.stem} worked: score {score}, traces {left}, reached the grader's side {hits}; "
-        f"messages {[r.message for r in results][:1]}")
+        f"messages {[r.message for r in results][:1]}"
+    )
 
 
 def test_a_submission_file_that_is_a_link_to_the_kit_is_not_followed(submission, tmp_path):
@@ -242,5 +275,7 @@ def test_confinement_cost_per_worker_is_small(tmp_path):
         os.waitpid(pid, 0)
         costs.append(float(os.read(r, 100) or b"inf"))
         os.close(r)
-    print(f"\nfork + confine_self: {min(costs) * 1000:.1f} ms best, {max(costs) * 1000:.1f} ms worst of 5")
+    print(
+        f"\nfork + confine_self: {min(costs) * 1000:.1f} ms best, {max(costs) * 1000:.1f} ms worst of 5"
+    )
     assert min(costs) < 0.020

@@ -1,4 +1,5 @@
 """Batch grading: mixed submissions, a correct summary, and resuming after an interruption."""
+
 from __future__ import annotations
 
 import csv
@@ -25,13 +26,21 @@ def classroom(tmp_path):
     room = tmp_path / "room"
     for name in ("alice", "bob"):
         shutil.copytree(SOLUTIONS, room / name)
-    shutil.copytree(KIT / "exercises", room / "stubs", ignore=shutil.ignore_patterns("tests", "data", "__pycache__"))
+    shutil.copytree(
+        KIT / "exercises",
+        room / "stubs",
+        ignore=shutil.ignore_patterns("tests", "data", "__pycache__"),
+    )
     (room / "empty").mkdir()
     shutil.copytree(SOLUTIONS, room / "syntax")
     (room / "syntax" / "neural_network.py").write_text("def conv2d(:\n")
     shutil.copytree(SOLUTIONS, room / "hang")
     replace_function(room / "hang" / "neural_network.py", "max_pool", HANG)
-    shutil.copytree(KIT / "exercises", room / "cheat", ignore=shutil.ignore_patterns("tests", "data", "__pycache__"))
+    shutil.copytree(
+        KIT / "exercises",
+        room / "cheat",
+        ignore=shutil.ignore_patterns("tests", "data", "__pycache__"),
+    )
     nn = room / "cheat" / "neural_network.py"
     nn.write_text(CHEAT + nn.read_text())
     (room / "cheat" / "conftest.py").write_text("raise SystemExit(0)\n")
@@ -39,8 +48,23 @@ def classroom(tmp_path):
 
 
 def batch(room, out, *extra):
-    return subprocess.run([sys.executable, "-m", "autograder", "grade", str(room), "--out", str(out),
-                           "--timeout", "3", *extra], cwd=KIT, capture_output=True, text=True)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade",
+            str(room),
+            "--out",
+            str(out),
+            "--timeout",
+            "3",
+            *extra,
+        ],
+        cwd=KIT,
+        capture_output=True,
+        text=True,
+    )
 
 
 def summary(out) -> dict[str, dict]:
@@ -62,16 +86,32 @@ def test_mixed_batch_gives_a_correct_summary(classroom, tmp_path):
     for name, score in EXPECTED.items():
         assert float(rows[name]["score"]) == pytest.approx(score), name
     hang = rows["hang"]
-    assert float(hang["max_pool"]) == 0 and float(hang["conv2d"]) == 20 and float(hang["4.3.3"]) == 8
+    assert (
+        float(hang["max_pool"]) == 0 and float(hang["conv2d"]) == 20 and float(hang["4.3.3"]) == 8
+    )
     assert all(r["status"] == "graded" for r in rows.values())
     assert "7 submissions: 7 graded now" in proc.stdout
 
 
 def test_interrupted_batch_resumes_without_regrading(classroom, tmp_path):
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(classroom), "--out", str(out),
-                             "--timeout", "3"], cwd=KIT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade",
+            str(classroom),
+            "--out",
+            str(out),
+            "--timeout",
+            "3",
+        ],
+        cwd=KIT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list((out / "results").glob("*.json"))) < 2:
         time.sleep(0.05)
@@ -82,7 +122,9 @@ def test_interrupted_batch_resumes_without_regrading(classroom, tmp_path):
     again = batch(classroom, out)
     assert again.returncode == 0
     assert f"{len(done)} of 7 already graded: skipped" in again.stderr
-    assert {p.name: p.stat().st_mtime_ns for p in (out / "results").glob("*.json") if p.name in done} == done
+    assert {
+        p.name: p.stat().st_mtime_ns for p in (out / "results").glob("*.json") if p.name in done
+    } == done
     rows = summary(out)
     assert len(rows) == 7 and all(r["status"] == "graded" for r in rows.values())
     for name, score in EXPECTED.items():

@@ -2,6 +2,7 @@
 within 5 s even while a submission hangs, leaves no process behind (pool processes, fork
 servers, bubblewrap, workers, their daemons), keeps every finished result, and a re-run
 resumes without regrading them."""
+
 from __future__ import annotations
 
 import os
@@ -42,7 +43,12 @@ def processes() -> dict[int, tuple[int, int, str]]:
             try:
                 stat = Path(f"/proc/{entry}/stat").read_text()
                 fields = stat.rsplit(")", 1)[1].split()
-                cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                cmdline = (
+                    Path(f"/proc/{entry}/cmdline")
+                    .read_bytes()
+                    .replace(b"\0", b" ")
+                    .decode(errors="replace")
+                )
                 found[int(entry)] = (int(fields[1]), int(fields[3]), cmdline)
             except (OSError, IndexError, ValueError):
                 pass
@@ -52,7 +58,9 @@ def processes() -> dict[int, tuple[int, int, str]]:
 def descendants(root: int, table: dict) -> set[int]:
     found, frontier = set(), {root}
     while frontier:
-        frontier = {p for p, (parent, _, _) in table.items() if parent in frontier and p not in found}
+        frontier = {
+            p for p, (parent, _, _) in table.items() if parent in frontier and p not in found
+        }
         found |= frontier
     return found
 
@@ -62,16 +70,37 @@ def test_a_signal_to_the_batch_stops_everything_and_a_rerun_resumes(signum, tmp_
     room = tmp_path / "room"
     for name in ("alice", "bob", "carol"):
         shutil.copytree(SOLUTIONS, room / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name, (function, source) in {"hang": ("max_pool", HANG), "daemon": ("conv2d", DAEMON_HANG)}.items():
+    for name, (function, source) in {
+        "hang": ("max_pool", HANG),
+        "daemon": ("conv2d", DAEMON_HANG),
+    }.items():
         shutil.copytree(SOLUTIONS, room / name, ignore=shutil.ignore_patterns("__pycache__"))
         replace_function(room / name / "neural_network.py", function, source)
     out = tmp_path / "out"
     before = set(processes())
-    batch = subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(room), "--out", str(out), "-j", "2",
-                              "--timeout", "30"], cwd=KIT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             start_new_session=True)
+    batch = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade",
+            str(room),
+            "--out",
+            str(out),
+            "-j",
+            "2",
+            "--timeout",
+            "30",
+        ],
+        cwd=KIT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
-        deadline = time.monotonic() + 90  # alice and bob finish; daemon and hang are then stuck in their hangs
+        deadline = (
+            time.monotonic() + 90
+        )  # alice and bob finish; daemon and hang are then stuck in their hangs
         while time.monotonic() < deadline and len(list((out / "results").glob("*.json"))) < 2:
             time.sleep(0.05)
         time.sleep(2)
@@ -84,7 +113,9 @@ def test_a_signal_to_the_batch_stops_everything_and_a_rerun_resumes(signum, tmp_
         os.kill(batch.pid, signum)  # the main process alone
         _, err = batch.communicate(timeout=10)
         took = time.monotonic() - start
-        print(f"\nstopped by {signal.Signals(signum).name} in {took:.2f} s; {len(tree)} processes were running")
+        print(
+            f"\nstopped by {signal.Signals(signum).name} in {took:.2f} s; {len(tree)} processes were running"
+        )
         assert took < 5, f"took {took:.1f} s to stop"
         assert "interrupted: finished submissions are saved" in err.decode()
         time.sleep(0.5)
@@ -93,18 +124,43 @@ def test_a_signal_to_the_batch_stops_everything_and_a_rerun_resumes(signum, tmp_
         # the folders of this batch's fork servers (nnkit-zygote-...), as their command lines name them
         ours = {m for p in tree for m in re.findall(r"/[\w/.-]*nnkit-[\w.-]+", table[p][2])}
         assert ours, "the fork servers' command lines name their nnkit folders"
-        left |= {p: c for p, (_, sid, c) in now.items() if p not in before and (
-                 sid == batch.pid or str(out) in c or str(room) in c or any(m in c for m in ours))}
+        left |= {
+            p: c
+            for p, (_, sid, c) in now.items()
+            if p not in before
+            and (sid == batch.pid or str(out) in c or str(room) in c or any(m in c for m in ours))
+        }
         assert not left, f"left behind: {left}"
     finally:
         if batch.poll() is None:
             os.killpg(batch.pid, signal.SIGKILL)
             batch.wait()
-    assert {p.name: p.stat().st_mtime_ns for p in (out / "results").glob("*.json") if p.name in done} == done
+    assert {
+        p.name: p.stat().st_mtime_ns for p in (out / "results").glob("*.json") if p.name in done
+    } == done
     assert not list((out / "results").glob(".*.tmp")) or True  # strays are cleaned by the re-run
-    again = subprocess.run([sys.executable, "-m", "autograder", "grade", str(room), "--out", str(out), "-j", "2",
-                            "--timeout", "2"], cwd=KIT, capture_output=True, text=True, timeout=300)
+    again = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade",
+            str(room),
+            "--out",
+            str(out),
+            "-j",
+            "2",
+            "--timeout",
+            "2",
+        ],
+        cwd=KIT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert again.returncode == 0, again.stderr
     assert f"{len(done)} of 5 already graded: skipped" in again.stderr
-    assert {p.name: p.stat().st_mtime_ns for p in (out / "results").glob("*.json") if p.name in done} == done
+    assert {
+        p.name: p.stat().st_mtime_ns for p in (out / "results").glob("*.json") if p.name in done
+    } == done
     assert len(list((out / "results").glob("*.json"))) == 5

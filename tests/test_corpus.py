@@ -6,6 +6,7 @@ with the unit's discriminating calls, name exactly its mistake.
 Slow: each case graded for real; the unit's points move the right way, each failed test names
 that mistake or none (never another), and no exercise loses a point for it.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -26,7 +27,12 @@ from tests.helpers import SOLUTIONS
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 CASES = tomllib.loads((CORPUS / "cases.toml").read_text())["cases"]
-VERDICTS = [(case, fn, entry[fn]) for case, entry in CASES.items() for fn in ("conv2d", "max_pool") if fn in entry]
+VERDICTS = [
+    (case, fn, entry[fn])
+    for case, entry in CASES.items()
+    for fn in ("conv2d", "max_pool")
+    if fn in entry
+]
 REF = ReferenceLib()
 
 
@@ -44,8 +50,12 @@ class InProcess:
         self.fn = fn
 
     def call(self, module, function, kwargs, timeout=None):
-        return outcome_from_reply(run_call({"module": module, "function": function, "kwargs": kwargs,
-                                            "callable": self.fn}, str(CORPUS)))
+        return outcome_from_reply(
+            run_call(
+                {"module": module, "function": function, "kwargs": kwargs, "callable": self.fn},
+                str(CORPUS),
+            )
+        )
 
 
 def test_every_case_has_a_verdict_and_every_model_a_case():
@@ -56,8 +66,14 @@ def test_every_case_has_a_verdict_and_every_model_a_case():
         ids = {m.id for m in mistakes_of(BY_ID[fn]).MODELS}
         verdicts = {v for _, f, v in VERDICTS if f == fn} - {"correct"}
         assert verdicts <= ids, f"unknown mistake ids: {verdicts - ids}"
-        missing = ids - verdicts - {"transposed_kernel", "stride_size_only", "channel_added", "windows_step_by_one"}
-        assert not missing, f"{fn}: models without a corpus case: {missing}"  # those four: tests/test_diagnostics.py
+        missing = (
+            ids
+            - verdicts
+            - {"transposed_kernel", "stride_size_only", "channel_added", "windows_step_by_one"}
+        )
+        assert not missing, (
+            f"{fn}: models without a corpus case: {missing}"
+        )  # those four: tests/test_diagnostics.py
 
 
 @pytest.mark.parametrize("case, fn, verdict", VERDICTS, ids=[f"{c}-{f}" for c, f, _ in VERDICTS])
@@ -73,12 +89,17 @@ def test_models_name_exactly_the_mistake(case, fn, verdict):
             except Failure:
                 failing = failing or (call, outcome)
     if verdict == "correct":
-        assert failing is None, f"{case}: a correct {fn} fails {failing[0].kwargs if failing else ''}"
+        assert failing is None, (
+            f"{case}: a correct {fn} fails {failing[0].kwargs if failing else ''}"
+        )
         return
     assert failing is not None, f"{case}: its mistake ({verdict}) passes every test of {fn}"
     call, outcome = failing
     args = [unit.inputs(call)[a] for a in module.ARGS]
-    extra = [([kw[a] for a in module.ARGS], runner.call(unit.module, fn, kw)) for kw in module.discriminating_calls()]
+    extra = [
+        ([kw[a] for a in module.ARGS], runner.call(unit.module, fn, kw))
+        for kw in module.discriminating_calls()
+    ]
     named = [m.id for m in diagnose(module.MODELS, REF, fn, (args, outcome), extra)]
     assert named == [verdict], f"{case}: named {named}, made {verdict}"
 
@@ -102,12 +123,16 @@ def test_graded_for_real(case, tmp_path):
             continue
         assert failed, f"{case}: {fn} ({verdict}) kept every point"
         named = {r.mistake for r in failed} - {None}
-        assert named == {verdict} or (verdict == "returns_list" and named <= {"returns_list"}), \
+        assert named == {verdict} or (verdict == "returns_list" and named <= {"returns_list"}), (
             f"{case}: {fn} named {named}, made {verdict}:\n" + "\n".join(r.message for r in failed)
+        )
     exercises = [r for r in results if not r.unit.is_library]
     assert all(r.passed for r in exercises), f"{case}: an exercise was charged: " + next(
-        f"{r.unit.id}: {r.message}" for r in exercises if not r.passed)
-    assert sum(r.score for r in exercises) == pytest.approx(sum(u.points for u in UNITS if not u.is_library))
+        f"{r.unit.id}: {r.message}" for r in exercises if not r.passed
+    )
+    assert sum(r.score for r in exercises) == pytest.approx(
+        sum(u.points for u in UNITS if not u.is_library)
+    )
 
 
 def test_the_readme_lists_the_models():

@@ -1,5 +1,6 @@
 """The course check (`python -m autograder check`), and what adding a unit takes: one folder
 and one units.toml entry (with the unit's own solution and stub), shown on a temporary copy."""
+
 from __future__ import annotations
 
 import os
@@ -12,7 +13,7 @@ import pytest
 
 from tests.helpers import KIT, cli
 
-TOY_TOML = '''
+TOY_TOML = """
 [[unit]]
 id = "toy"
 title = "toy: double an array"
@@ -23,7 +24,7 @@ points = 4
 depends = []
 defaults = { factor = 2 }
 hints = ["Multiply.", "By factor.", "return X * factor"]
-'''
+"""
 
 TOY_SOLUTION = '''"""A toy unit, added by the kit's tests."""
 import numpy as np
@@ -37,7 +38,7 @@ def double(X, factor=2):
 
 TOY_FOLDER = {
     "__init__.py": '"""toy: double an array."""\n',
-    "check.py": '''
+    "check.py": """
         from ...judge.arrays import check_array, describe_inputs
         from ...judge.outcomes import value_of
 
@@ -46,8 +47,8 @@ TOY_FOLDER = {
             inputs = unit.inputs(call)
             text = describe_inputs(unit.function, call.kwargs)
             check_array(value_of(outcome, text, unit.file), inputs["X"] * inputs["factor"], call=text, reveal=reveal)
-        ''',
-    "public.py": '''
+        """,
+    "public.py": """
         import numpy as np
 
         from .. import Call, Test
@@ -55,8 +56,8 @@ TOY_FOLDER = {
 
         def tests(unit):
             return [Test("a 2x2 array", [Call({"X": np.ones((2, 2))})])]
-        ''',
-    "hidden.py": '''
+        """,
+    "hidden.py": """
         import numpy as np
 
         from .. import Call, Test
@@ -65,7 +66,7 @@ TOY_FOLDER = {
         def tests(unit):
             return [Test("a random array, factor 3", [Call({"X": np.random.default_rng(7).normal(size=(3, 4)),
                                                              "factor": 3})])]
-        ''',
+        """,
 }
 
 
@@ -80,7 +81,9 @@ def kit_copy(tmp_path_factory):
     for name in ["autograder", "exercises", "solutions", "reference", "pyproject.toml"]:
         source = KIT / name
         if source.is_dir():
-            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__", "feedback"))
+            shutil.copytree(
+                source, root / name, ignore=shutil.ignore_patterns("__pycache__", "feedback")
+            )
         else:
             shutil.copy(source, root / name)
     return root
@@ -96,9 +99,14 @@ def test_the_course_check_finds_disagreements(kit_copy, tmp_path):
     copy = tmp_path / "kit"
     shutil.copytree(kit_copy, copy)
     toml = copy / "autograder" / "units" / "units.toml"
-    toml.write_text(toml.read_text().replace("defaults = { size = 2, stride = 2 }", "defaults = { size = 3, stride = 2 }"))  # noqa: E501
+    toml.write_text(
+        toml.read_text().replace(
+            "defaults = { size = 2, stride = 2 }", "defaults = { size = 3, stride = 2 }"
+        )
+    )
     (copy / "exercises" / "ex4_2_1_average_filter.py").write_text(
-        (copy / "exercises" / "ex4_2_1_average_filter.py").read_text() + "\n# edited by hand\n")
+        (copy / "exercises" / "ex4_2_1_average_filter.py").read_text() + "\n# edited by hand\n"
+    )
     (copy / "autograder" / "units" / "orphan").mkdir()
     (copy / "autograder" / "units" / "orphan" / "__init__.py").write_text("")
     proc = run(["-m", "autograder", "check"], copy)
@@ -116,8 +124,10 @@ def test_a_new_unit_is_one_folder_and_one_toml_entry(kit_copy):
     toml = kit_copy / "autograder" / "units" / "units.toml"
     text = toml.read_text()
     # its points come from the last unit, so that the course still adds up to 100
-    toml.write_text(text.replace('function = "simple_cnn"\npoints = 9', 'function = "simple_cnn"\npoints = 5')
-                    + TOY_TOML)
+    toml.write_text(
+        text.replace('function = "simple_cnn"\npoints = 9', 'function = "simple_cnn"\npoints = 5')
+        + TOY_TOML
+    )
     folder = kit_copy / "autograder" / "units" / "toy"
     folder.mkdir()
     for name, source in TOY_FOLDER.items():
@@ -127,8 +137,21 @@ def test_a_new_unit_is_one_folder_and_one_toml_entry(kit_copy):
     check = run(["-m", "autograder", "check"], kit_copy)
     assert check.returncode == 0, check.stdout
 
-    public = run(["-m", "pytest", "exercises", "-q", "-p", "no:cacheprovider", "-k", "toy",
-                  "--submission", "solutions"], kit_copy)
+    public = run(
+        [
+            "-m",
+            "pytest",
+            "exercises",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-k",
+            "toy",
+            "--submission",
+            "solutions",
+        ],
+        kit_copy,
+    )
     assert "1 passed" in public.stdout, public.stdout
     stub = run(["-m", "pytest", "exercises", "-q", "-p", "no:cacheprovider", "-k", "toy"], kit_copy)
     assert "1 failed" in stub.stdout and "double is not implemented yet" in stub.stdout

@@ -1,4 +1,5 @@
 """The grader end to end: CLI contract, scores, conventions, cost-once, bad submissions."""
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,9 @@ from tests.helpers import KIT, cli
 
 pytestmark = pytest.mark.slow  # end to end: workers and subprocesses
 
-SCHEMA = json.loads((KIT / "autograder" / "integrations" / "schemas" / "gradescope-results.schema.json").read_text())
+SCHEMA = json.loads(
+    (KIT / "autograder" / "integrations" / "schemas" / "gradescope-results.schema.json").read_text()
+)
 POST_CONV2D = """
 def conv2d(image, filter_kernel, stride=1):
     from scipy import signal
@@ -56,12 +59,17 @@ def test_a_conv2d_mistake_costs_its_points_once(submission):
     assert 80 <= sum(r.score for r in results) < 100
 
 
-@pytest.mark.parametrize("convention, post_full, solution_full", [
-    ("correlation", False, True), ("convolution", True, False), ("either", True, True)])
+@pytest.mark.parametrize(
+    "convention, post_full, solution_full",
+    [("correlation", False, True), ("convolution", True, False), ("either", True, True)],
+)
 def test_convention_setting(convention, post_full, solution_full, submission):
     def conv_score(sub):
         return sum(r.score for r in grade(sub, units=["conv2d"], convention=convention))
-    assert (conv_score(submission(("neural_network.py", "conv2d", POST_CONV2D))) == pytest.approx(20)) == post_full
+
+    assert (
+        conv_score(submission(("neural_network.py", "conv2d", POST_CONV2D))) == pytest.approx(20)
+    ) == post_full
     assert (conv_score(submission()) == pytest.approx(20)) == solution_full
 
 

@@ -3,6 +3,7 @@
 Each helper is checked against an independent computation (hand-worked values,
 plain NumPy formulas, or finite differences), never against itself.
 """
+
 import importlib.util
 import math
 from pathlib import Path
@@ -11,18 +12,18 @@ import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("nn_solution", REPO / "solutions" / "neural_network.py")
+_spec = importlib.util.spec_from_file_location(
+    "nn_solution", REPO / "solutions" / "neural_network.py"
+)
 nn = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(nn)
 
 
 # ---------------------------------------------------------------- normalize
 
+
 def test_normalize_mean_zero_std_one_and_input_untouched():
-    X = np.array([[1.0, 10.0, 5.0],
-                  [2.0, 20.0, 5.0],
-                  [3.0, 60.0, 5.0],
-                  [6.0, 30.0, 5.0]])
+    X = np.array([[1.0, 10.0, 5.0], [2.0, 20.0, 5.0], [3.0, 60.0, 5.0], [6.0, 30.0, 5.0]])
     X_before = X.copy()
     out = nn.normalize(X)
 
@@ -43,6 +44,7 @@ def test_normalize_constant_column_only_centred():
 
 
 # ----------------------------------------------------- matmul / activations
+
 
 def test_matrix_multiply_hand_values():
     X = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
@@ -86,6 +88,7 @@ def test_softmax_is_row_wise_and_stable_for_large_logits():
 
 # ------------------------------------------------------------------- losses
 
+
 def test_mse_loss_hand_value_and_type():
     y_pred = np.array([[1.0], [2.0], [4.0]])
     y = np.array([[1.0], [0.0], [1.0]])
@@ -117,6 +120,7 @@ def test_cross_entropy_hand_value_and_type():
 
 
 # ------------------------------------------------------------- forward passes
+
 
 def test_forward_perceptron_hand_value():
     X = np.array([[1.0, 2.0], [0.0, 0.0]])
@@ -151,6 +155,7 @@ def test_forward_mlp_shapes_and_values():
 
 
 # ------------------------------------------------- gradients vs finite diffs
+
 
 def _one_hot(labels, C):
     return np.eye(C)[labels]
@@ -219,6 +224,7 @@ def test_backward_mlp_3layer_matches_numerical_gradient():
 
 # --------------------------------------------------------- gradient descent
 
+
 def test_gradient_descent_reduces_mse_on_linear_problem(capsys):
     np.random.seed(0)  # drives the per-epoch np.random.permutation
     rng = np.random.default_rng(3)
@@ -231,8 +237,9 @@ def test_gradient_descent_reduces_mse_on_linear_problem(capsys):
     initial_loss = float(np.mean((X @ W0 + b0 - y) ** 2))
 
     num_epochs = 30
-    W, b, history = nn.gradient_descent(X, y, W0, b0, lr=0.1, num_epochs=num_epochs,
-                                        batch_size=8, loss_fn=nn.mse_loss)
+    W, b, history = nn.gradient_descent(
+        X, y, W0, b0, lr=0.1, num_epochs=num_epochs, batch_size=8, loss_fn=nn.mse_loss
+    )
 
     assert W.shape == (D, 1) and b.shape == (1, 1)
     np.testing.assert_array_equal(W0, np.zeros((D, 1)))  # initial arrays not mutated
@@ -262,6 +269,14 @@ def test_gradient_descent_uses_np_random_permutation(monkeypatch):
     monkeypatch.setattr(np.random, "permutation", spy)
     X = np.arange(6.0).reshape(3, 2)
     y = np.ones((3, 1))
-    nn.gradient_descent(X, y, np.zeros((2, 1)), np.zeros((1,)), lr=0.01, num_epochs=3,
-                        batch_size=2, loss_fn=nn.mse_loss)
+    nn.gradient_descent(
+        X,
+        y,
+        np.zeros((2, 1)),
+        np.zeros((1,)),
+        lr=0.01,
+        num_epochs=3,
+        batch_size=2,
+        loss_fn=nn.mse_loss,
+    )
     assert calls == [3, 3, 3]

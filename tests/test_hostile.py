@@ -3,6 +3,7 @@
 A stub that cheats earns 0; correct code that also attacks earns full marks for the code,
 and the attack changes nothing. Graded for real: worker process, jail and all.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,13 @@ MODE = sandbox_mode()
 JAILED = bool(MODE["bwrap"] or MODE["probe"]["landlock_abi"])
 PID_NAMESPACE = bool(MODE["bwrap"])
 # util-linux's unshare, independent of the kit's code: can this machine make the namespaces?
-NAMESPACES_HERE = shutil.which("unshare") is not None and subprocess.run(
-    ["unshare", "--mount", "--pid", "--fork", "true"], capture_output=True).returncode == 0
+NAMESPACES_HERE = (
+    shutil.which("unshare") is not None
+    and subprocess.run(
+        ["unshare", "--mount", "--pid", "--fork", "true"], capture_output=True
+    ).returncode
+    == 0
+)
 
 
 def test_the_jail_is_used_wherever_the_machine_allows_it():
@@ -56,14 +62,23 @@ def test_the_jail_is_used_wherever_the_machine_allows_it():
     assert JAILED
 
 
-@pytest.mark.parametrize("name, content", [
-    ("conftest.py", "import pytest\n@pytest.hookimpl(tryfirst=True)\ndef pytest_runtest_makereport(item, call):\n"
-                    "    call.excinfo = None\n"),
-    ("pytest.ini", "[pytest]\naddopts = -p no:terminal\n"),
-    ("sitecustomize.py", "import numpy\nnumpy.allclose = lambda *a, **k: True\nnumpy.isclose = lambda a, b, **k: a == a\n"),  # noqa: E501
-    ("usercustomize.py", "raise SystemExit(0)\n"),
-    ("numpy.py", "def allclose(*a, **k):\n    return True\n"),
-])
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        (
+            "conftest.py",
+            "import pytest\n@pytest.hookimpl(tryfirst=True)\ndef pytest_runtest_makereport(item, call):\n"
+            "    call.excinfo = None\n",
+        ),
+        ("pytest.ini", "[pytest]\naddopts = -p no:terminal\n"),
+        (
+            "sitecustomize.py",
+            "import numpy\nnumpy.allclose = lambda *a, **k: True\nnumpy.isclose = lambda a, b, **k: a == a\n",
+        ),
+        ("usercustomize.py", "raise SystemExit(0)\n"),
+        ("numpy.py", "def allclose(*a, **k):\n    return True\n"),
+    ],
+)
 def test_planted_files_are_inert(name, content, submission):
     stubs = submission()
     shutil.copy(KIT / "exercises" / NN, stubs / NN)
@@ -75,9 +90,15 @@ def test_planted_files_are_inert(name, content, submission):
 
 
 def test_patching_numpy_at_import_fools_nothing(submission):
-    patch = ("import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.isclose = lambda a, b, **k: np.ones(np.shape(a), bool)\n"  # noqa: E501
-             "np.array_equal = lambda *a, **k: True\nnp.testing.assert_allclose = lambda *a, **k: None\n")
-    sub = with_stub_library(submission(), patch, "def conv2d(image, filter_kernel, stride=1):\n    return np.zeros((1, 1))\n")  # noqa: E501
+    patch = (
+        "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.isclose = lambda a, b, **k: np.ones(np.shape(a), bool)\n"
+        "np.array_equal = lambda *a, **k: True\nnp.testing.assert_allclose = lambda *a, **k: None\n"
+    )
+    sub = with_stub_library(
+        submission(),
+        patch,
+        "def conv2d(image, filter_kernel, stride=1):\n    return np.zeros((1, 1))\n",
+    )
     assert score(sub) == 0
 
 
@@ -91,12 +112,18 @@ def test_exiting_is_a_failure(exit_call, submission):
 def test_forged_results_file_is_overwritten(submission, tmp_path):
     out = tmp_path / "out" / "results.json"
     forged = json.dumps({"score": 100, "tests": []})
-    writer = (f"import pathlib\nfor p in [{str(out)!r}, 'results.json', '/tmp/results.json']:\n"
-              f"    try:\n        pathlib.Path(p).parent.mkdir(parents=True, exist_ok=True)\n"
-              f"        pathlib.Path(p).write_text({forged!r})\n    except OSError:\n        pass\n")
+    writer = (
+        f"import pathlib\nfor p in [{str(out)!r}, 'results.json', '/tmp/results.json']:\n"
+        f"    try:\n        pathlib.Path(p).parent.mkdir(parents=True, exist_ok=True)\n"
+        f"        pathlib.Path(p).write_text({forged!r})\n    except OSError:\n        pass\n"
+    )
     sub = with_stub_library(submission(), writer)
-    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(sub), "--json", str(out)],
-                          cwd=KIT, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", str(sub), "--json", str(out)],
+        cwd=KIT,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0
     doc = json.loads(out.read_text())
     assert len(doc["tests"]) > 40
@@ -108,9 +135,15 @@ def test_forged_results_file_is_overwritten(submission, tmp_path):
 def test_printed_fake_results_never_reach_the_grader_output(submission):
     fake = "print('total: 100.00 / 100.00 points (100 %)'); print('{\"score\": 100}')"
     sub = with_stub_library(submission(), fake)
-    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(sub)], cwd=KIT, capture_output=True,
-                          text=True)
-    assert re.findall(r"total: .*", proc.stdout) == ["total: 60.00 / 100.00 points (60 %)"]  # the exercises' 60
+    proc = subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", str(sub)],
+        cwd=KIT,
+        capture_output=True,
+        text=True,
+    )
+    assert re.findall(r"total: .*", proc.stdout) == [
+        "total: 60.00 / 100.00 points (60 %)"
+    ]  # the exercises' 60
     assert '"score": 100' not in proc.stdout
 
 
@@ -139,11 +172,14 @@ def conv2d(image, filter_kernel, stride=1):
     assert score(with_stub_library(submission(), "", liar)) == 0
 
 
-@pytest.mark.parametrize("attempt", [
-    "import reference\n    return reference.conv2d(image, filter_kernel, stride)",
-    "from autograder.grading.libraries import ReferenceLib\n    return ReferenceLib().conv2d(image, filter_kernel, stride)",  # noqa: E501
-    "import importlib.util, sys\n    sys.path.append(%(kit)r)\n    import reference\n    return reference.conv2d(image, filter_kernel, stride)",  # noqa: E501
-])
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        "import reference\n    return reference.conv2d(image, filter_kernel, stride)",
+        "from autograder.grading.libraries import ReferenceLib\n    return ReferenceLib().conv2d(image, filter_kernel, stride)",
+        "import importlib.util, sys\n    sys.path.append(%(kit)r)\n    import reference\n    return reference.conv2d(image, filter_kernel, stride)",
+    ],
+)
 def test_the_reference_cannot_be_imported(attempt, submission):
     body = attempt % {"kit": str(KIT)} if "%(kit)" in attempt else attempt
     conv = f"def conv2d(image, filter_kernel, stride=1):\n    {body}\n"
@@ -152,8 +188,12 @@ def test_the_reference_cannot_be_imported(attempt, submission):
     assert score(with_stub_library(submission(), "", conv)) == 0
 
 
-@pytest.mark.skipif(not JAILED, reason="no mount namespace on this machine: the kit's folder is not hidden")
-@pytest.mark.parametrize("target", ["reference/__init__.py", "solutions/neural_network.py", ".git/HEAD"])
+@pytest.mark.skipif(
+    not JAILED, reason="no mount namespace on this machine: the kit's folder is not hidden"
+)
+@pytest.mark.parametrize(
+    "target", ["reference/__init__.py", "solutions/neural_network.py", ".git/HEAD"]
+)
 def test_the_kit_cannot_be_read_from_disk(target, submission):
     conv = f"""
 def conv2d(image, filter_kernel, stride=1):
@@ -187,7 +227,7 @@ def conv2d(image, filter_kernel, stride=1):
 
 
 def test_output_flood_is_capped_and_graded_normally(submission):
-    flood = "def conv2d(image, filter_kernel, stride=1):\n    print('x' * 50_000_000)\n    return _real(image, filter_kernel, stride)\n"  # noqa: E501
+    flood = "def conv2d(image, filter_kernel, stride=1):\n    print('x' * 50_000_000)\n    return _real(image, filter_kernel, stride)\n"
     sub = submission()
     text = (sub / NN).read_text().replace("def conv2d(", "def _real(", 1)
     (sub / NN).write_text(text + "\n\n" + flood)
@@ -199,7 +239,11 @@ def test_memory_bomb_fails_its_unit_with_a_sentence(submission):
     sub = submission((NN, "conv2d", bomb))
     results = grade(sub, units=["conv2d", "4.3.1"], memory_mb=512)
     assert sum(r.score for r in results if r.unit.id == "conv2d") == 0
-    assert all("more than the 512 MiB of memory allowed" in r.message for r in results if r.unit.id == "conv2d")
+    assert all(
+        "more than the 512 MiB of memory allowed" in r.message
+        for r in results
+        if r.unit.id == "conv2d"
+    )
     assert all(r.passed for r in results if r.unit.id == "4.3.1")
 
 
@@ -207,15 +251,22 @@ def test_a_hang_costs_one_time_limit_not_one_per_call(submission):
     hang = "def max_pool(X, size=2, stride=2):\n    while True:\n        pass\n"
     sub = submission((NN, "max_pool", hang))
     import time
+
     start = time.monotonic()
     results = grade(sub, units=["max_pool", "4.3.1", "4.3.3", "4.3.4", "4.3.cnn"], timeout=2)
     assert time.monotonic() - start < 20  # 2 s limit once (+ grace), not once per call (~25 calls)
     failed = {r.unit.id for r in results if not r.passed}
     assert failed == {"max_pool"}  # the exercises that call it are graded with a working stand-in
-    assert all("took longer than 2 s and was stopped (neural_network.py, line" in r.message
-               for r in results if r.unit.id == "max_pool")
-    assert all("graded with a working max_pool in place of yours" in r.message
-               for r in results if r.unit.id != "max_pool")
+    assert all(
+        "took longer than 2 s and was stopped (neural_network.py, line" in r.message
+        for r in results
+        if r.unit.id == "max_pool"
+    )
+    assert all(
+        "graded with a working max_pool in place of yours" in r.message
+        for r in results
+        if r.unit.id != "max_pool"
+    )
 
 
 # The attack runs only where it sees itself inside a nested PID namespace (NSpid lists one pid
@@ -246,7 +297,9 @@ def test_the_worker_cannot_signal_the_grader(submission):
     # inside it; nothing else is visible. The attack does nothing, and the code is graded for
     # what it returns (None).
     assert all("returned None" in r.message for r in results if r.unit.id == "conv2d")
-    assert all(r.passed for r in results if r.unit.id == "4.3.1")  # the grader and later units go on
+    assert all(
+        r.passed for r in results if r.unit.id == "4.3.1"
+    )  # the grader and later units go on
 
 
 def test_processes_left_behind_die_with_the_worker(submission, tmp_path):
@@ -266,6 +319,7 @@ def conv2d(image, filter_kernel, stride=1):
     (sub / NN).write_text(text + "\n\n" + daemon)
     assert score(sub) == pytest.approx(20)
     import time
+
     time.sleep(4)
     assert not marker.exists()
 
@@ -281,5 +335,6 @@ def test_cpu_limit_is_named(tmp_path):
     assert outcome.status == "cpu"
     from autograder.judge.arrays import Failure
     from autograder.judge.outcomes import value_of
+
     with pytest.raises(Failure, match="used more than 1 s of CPU time"):
         value_of(outcome, "burn()", "burn.py")

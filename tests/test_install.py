@@ -1,5 +1,6 @@
 """A regular install (`pip install .`, not editable) grades from any folder: the course's files
 travel as package data."""
+
 from __future__ import annotations
 
 import json
@@ -22,17 +23,44 @@ def installed(tmp_path_factory):
     root = tmp_path_factory.mktemp("install")
     source = root / "source"
     skip = shutil.ignore_patterns(".git", "__pycache__", "build", "*.egg-info", "feedback", ".venv")
-    shutil.copytree(KIT, source, ignore=lambda folder, names: set(skip(folder, names))
-                    | ({"tests", "benchmarks"} & set(names) if folder == str(KIT) else set()))
+    shutil.copytree(
+        KIT,
+        source,
+        ignore=lambda folder, names: (
+            set(skip(folder, names))
+            | ({"tests", "benchmarks"} & set(names) if folder == str(KIT) else set())
+        ),
+    )
     venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
-    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     outer = [p for p in site.getsitepackages() if "__editable__" not in p]
-    (venv / purelib.split(str(venv) + "/")[1] / "_outer_packages.pth").write_text("\n".join(outer) + "\n")
-    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-                           "--no-index", "--target", purelib, str(source)], capture_output=True, text=True)
+    (venv / purelib.split(str(venv) + "/")[1] / "_outer_packages.pth").write_text(
+        "\n".join(outer) + "\n"
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--target",
+            purelib,
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     shutil.rmtree(source)  # nothing of the checkout is left to fall back on
     elsewhere = root / "elsewhere"
@@ -41,7 +69,9 @@ def installed(tmp_path_factory):
 
 
 def run(python, cwd, *args):
-    return subprocess.run([str(python), "-I", "-m", "autograder", *args], cwd=cwd, capture_output=True, text=True)
+    return subprocess.run(
+        [str(python), "-I", "-m", "autograder", *args], cwd=cwd, capture_output=True, text=True
+    )
 
 
 def test_grade_from_another_folder(installed):
@@ -50,8 +80,12 @@ def test_grade_from_another_folder(installed):
     proc = run(python, cwd, "grade", "work", "--json", "out.json")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert json.loads((cwd / "out.json").read_text())["score"] == pytest.approx(100)
-    where = subprocess.run([str(python), "-I", "-c", "import autograder.paths as p; print(p.COURSE)"], cwd=cwd,
-                           capture_output=True, text=True).stdout
+    where = subprocess.run(
+        [str(python), "-I", "-c", "import autograder.paths as p; print(p.COURSE)"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    ).stdout
     assert "site-packages" in where and "_course" in where
 
 

@@ -1,4 +1,5 @@
 """The integrations' subcommands, added to one argparse parser as autograder/__main__.py will."""
+
 from __future__ import annotations
 
 import argparse
@@ -12,8 +13,12 @@ def test_every_integration_adds_its_commands():
     sub = parser.add_subparsers(dest="command", required=True)
     add_commands(sub)
     assert set(sub.choices) == {"report", "prairielearn", "workflow", "canvas"}
-    for argv in (["report", "OUT"], ["prairielearn", "OUT"], ["workflow", "DIR"],
-                 ["canvas", "g.csv", "OUT", "--column", "A", "--id-column", "B"]):
+    for argv in (
+        ["report", "OUT"],
+        ["prairielearn", "OUT"],
+        ["workflow", "DIR"],
+        ["canvas", "g.csv", "OUT", "--column", "A", "--id-column", "B"],
+    ):
         args = parser.parse_args(argv)
         assert callable(args.func) and args.command == argv[0]
 

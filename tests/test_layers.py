@@ -8,6 +8,7 @@
 - around them batch, report, learner/ and integrations/, which grading/ never imports.
 Read from the source with ast (imports inside functions included), so it costs no imports.
 """
+
 from __future__ import annotations
 
 import ast
@@ -62,7 +63,7 @@ def test_no_import_cycles():
         stack.append(m)
         for n in sorted(GRAPH[m]):
             if state.get(n) == 1:
-                pytest.fail("import cycle: " + " -> ".join(stack[stack.index(n):] + [n]))
+                pytest.fail("import cycle: " + " -> ".join(stack[stack.index(n) :] + [n]))
             if n not in state:
                 visit(n)
         stack.pop()
@@ -103,9 +104,13 @@ def test_grading_does_not_load_the_batched_reference():
     import subprocess
     import sys
 
-    code = ("import sys; from autograder.grading.grade import grade; from autograder.grading.libraries import "
-            "ReferenceLib; ReferenceLib().conv2d([[1.0]], [[1.0]]); print('reference.batch' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    code = (
+        "import sys; from autograder.grading.grade import grade; from autograder.grading.libraries import "
+        "ReferenceLib; ReferenceLib().conv2d([[1.0]], [[1.0]]); print('reference.batch' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "False"
     import reference
 

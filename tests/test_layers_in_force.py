@@ -4,6 +4,7 @@ A submission reports what it sees (uid, capabilities, no_new_privs, its seccomp 
 Landlock must refuse, the network interfaces of its namespace, its parent and what becomes of
 an orphan, how many processes it can start, its memory limit); each named layer must show. A layer that is named
 but not in force fails here."""
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,7 @@ from autograder.run.runner import WorkerRunner
 
 pytestmark = pytest.mark.slow
 
-OBSERVE = r'''
+OBSERVE = r"""
 import json, os, resource, sys, time
 
 
@@ -70,7 +71,7 @@ def observe():
     os.close(w)
     seen["orphan_adopted_by"] = int(os.read(r, 20) or b"0")
     print(json.dumps(seen))
-'''
+"""
 
 
 def observed(tmp_path, memory_mb=1024) -> dict:
@@ -86,13 +87,23 @@ def check(layer: str, seen: dict, memory_mb: int) -> str:
     mode = sandbox_mode()
     tests = {
         "rlimits": lambda: seen["address_space"] == memory_mb << 20,
-        "bwrap": lambda: seen["interfaces"] == ["lo"] and seen["ppid"] <= 3,  # empty net namespace, own PIDs
+        "bwrap": lambda: (
+            seen["interfaces"] == ["lo"] and seen["ppid"] <= 3
+        ),  # empty net namespace, own PIDs
         "nobody": lambda: seen["uid"] == 65534,
-        "no_capabilities": lambda: int(seen["CapEff"], 16) == 0 and int(seen["CapPrm"], 16) == 0
-        and (mode["probe"]["uid"] != 0 or int(seen["CapBnd"], 16) == 0),
-        "pids_cgroup": lambda: seen["processes_started"] < 200,  # pids.max is 64 + 16 for the whole server
+        "no_capabilities": lambda: (
+            int(seen["CapEff"], 16) == 0
+            and int(seen["CapPrm"], 16) == 0
+            and (mode["probe"]["uid"] != 0 or int(seen["CapBnd"], 16) == 0)
+        ),
+        "pids_cgroup": lambda: (
+            seen["processes_started"] < 200
+        ),  # pids.max is 64 + 16 for the whole server
         "no_new_privs": lambda: seen["NoNewPrivs"] == "1",
-        "landlock": lambda: seen["read_server_script"] == "PermissionError" and seen["read_root"] == "PermissionError",
+        "landlock": lambda: (
+            seen["read_server_script"] == "PermissionError"
+            and seen["read_root"] == "PermissionError"
+        ),
         "seccomp": lambda: seen["Seccomp"] == "2",
         "subreaper": lambda: seen["orphan_adopted_by"] == seen["ppid"],
     }
@@ -112,10 +123,21 @@ def test_every_named_layer_is_in_force_inside_a_worker(tmp_path):
 
 def test_the_observation_would_catch_a_missing_layer(tmp_path):
     """The checks are not vacuous: the grader's own process, unconfined, fails them."""
-    grader_side = {"uid": 0, "ppid": 99999, "CapEff": "000001ffffffffff", "CapPrm": "000001ffffffffff",
-                   "CapBnd": "000001ffffffffff", "NoNewPrivs": "0", "Seccomp": "0", "read_server_script": "allowed",
-                   "read_root": "allowed", "interfaces": ["eth0", "lo"], "cgroup": "0::/",
-                   "orphan_adopted_by": 1, "processes_started": 300,
-                   "address_space": resource.RLIM_INFINITY}
+    grader_side = {
+        "uid": 0,
+        "ppid": 99999,
+        "CapEff": "000001ffffffffff",
+        "CapPrm": "000001ffffffffff",
+        "CapBnd": "000001ffffffffff",
+        "NoNewPrivs": "0",
+        "Seccomp": "0",
+        "read_server_script": "allowed",
+        "read_root": "allowed",
+        "interfaces": ["eth0", "lo"],
+        "cgroup": "0::/",
+        "orphan_adopted_by": 1,
+        "processes_started": 300,
+        "address_space": resource.RLIM_INFINITY,
+    }
     for layer in layers_in_force():
         assert check(layer, grader_side, 1024), layer

@@ -1,4 +1,5 @@
 """The learner's commands, run as a learner runs them: subprocesses on real folders."""
+
 from __future__ import annotations
 
 import queue
@@ -21,7 +22,11 @@ pytestmark = pytest.mark.slow  # end to end: workers and subprocesses
 @pytest.fixture
 def stubs(tmp_path):
     dest = tmp_path / "mine"
-    shutil.copytree(KIT / "exercises", dest, ignore=shutil.ignore_patterns("tests", "__pycache__", ".hints.json"))
+    shutil.copytree(
+        KIT / "exercises",
+        dest,
+        ignore=shutil.ignore_patterns("tests", "__pycache__", ".hints.json"),
+    )
     return dest
 
 
@@ -30,7 +35,11 @@ def test_status_on_fresh_stubs_and_on_solutions(stubs):
     assert "0 / 100 points" in out and out.count("not started") == 11
     assert "Next: conv2d" in out and "python -m autograder hint conv2d" in out
     out = cli("status", "--submission", str(SOLUTIONS)).stdout
-    assert "100 / 100 points" in out and out.count(" done ") == 11 and "Every public test passes" in out
+    assert (
+        "100 / 100 points" in out
+        and out.count(" done ") == 11
+        and "Every public test passes" in out
+    )
 
 
 def test_status_names_the_first_failure(submission):
@@ -53,8 +62,22 @@ def test_hints_come_one_at_a_time(stubs):
 
 
 def test_watch_reruns_on_save_and_stops_cleanly(stubs):
-    proc = subprocess.Popen([sys.executable, "-m", "autograder", "watch", "--submission", str(stubs),
-                             "--interval", "0.2", "--no-clear"], cwd=KIT, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "watch",
+            "--submission",
+            str(stubs),
+            "--interval",
+            "0.2",
+            "--no-clear",
+        ],
+        cwd=KIT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
 
@@ -72,7 +95,9 @@ def test_watch_reruns_on_save_and_stops_cleanly(stubs):
 
     try:
         wait_for("Next: conv2d")
-        shutil.copy(SOLUTIONS / "neural_network.py", stubs / "neural_network.py")  # the learner saves
+        shutil.copy(
+            SOLUTIONS / "neural_network.py", stubs / "neural_network.py"
+        )  # the learner saves
         wait_for("re-ran the public tests for: neural_network.py")
         seen = wait_for("Next:")
         assert any(line.startswith("conv2d    done") for line in seen)
@@ -90,9 +115,13 @@ def test_watch_reruns_on_save_and_stops_cleanly(stubs):
 def test_compare_shows_both_outputs(submission, tmp_path):
     file, function, source, *_ = MISTAKES["kernel flipped (the post's convolve2d)"]
     mine = submission((file, function, source))
-    out = cli("compare", "conv2d", "--submission", str(mine), "--feedback", str(tmp_path / "fb")).stdout
+    out = cli(
+        "compare", "conv2d", "--submission", str(mine), "--feedback", str(tmp_path / "fb")
+    ).stdout
     assert "yours" in out and "solution" in out and "[[ 16." in out and "[[ 34." in out
-    out = cli("compare", "4.2.3", "--submission", str(mine), "--feedback", str(tmp_path / "fb")).stdout
+    out = cli(
+        "compare", "4.2.3", "--submission", str(mine), "--feedback", str(tmp_path / "fb")
+    ).stdout
     assert (tmp_path / "fb" / "compare-4.2.3-1.png").is_file() and "see" in out
 
 
@@ -105,23 +134,51 @@ def shows_expected_values(png) -> bool:
     return any(title.strip().startswith("expected") for title in panels_of(png).split("|"))
 
 
-@pytest.mark.parametrize("mistake, picture, panels", [
-    ("kernel flipped (the post's convolve2d)", "conv2d--an-asymmetric-kernel",
-     ["input image", "input filter_kernel", "rotated 180 degrees", "expected (3, 3)", "yours (3, 3)", "difference"]),
-    ("forgot the +1", "conv2d--the-post-s-2x2-average", ["expected (3, 3)", "yours (2, 2) SHAPE DIFFERS"]),
-    ("channel axis dropped (the post's max_pool)", "max-pool--a-4-4-1-input",
-     ["input X (4, 4, 1), channel 0", "expected (2, 2, 1), channel 0", "yours (2, 2) SHAPE DIFFERS"]),
-])
+@pytest.mark.parametrize(
+    "mistake, picture, panels",
+    [
+        (
+            "kernel flipped (the post's convolve2d)",
+            "conv2d--an-asymmetric-kernel",
+            [
+                "input image",
+                "input filter_kernel",
+                "rotated 180 degrees",
+                "expected (3, 3)",
+                "yours (3, 3)",
+                "difference",
+            ],
+        ),
+        (
+            "forgot the +1",
+            "conv2d--the-post-s-2x2-average",
+            ["expected (3, 3)", "yours (2, 2) SHAPE DIFFERS"],
+        ),
+        (
+            "channel axis dropped (the post's max_pool)",
+            "max-pool--a-4-4-1-input",
+            [
+                "input X (4, 4, 1), channel 0",
+                "expected (2, 2, 1), channel 0",
+                "yours (2, 2) SHAPE DIFFERS",
+            ],
+        ),
+    ],
+)
 def test_grade_writes_a_picture_per_failed_check(mistake, picture, panels, submission, tmp_path):
     file, function, source, unit, _ = MISTAKES[mistake]
-    proc = cli("grade", str(submission((file, function, source))), "--feedback", str(tmp_path / "fb"))
+    proc = cli(
+        "grade", str(submission((file, function, source))), "--feedback", str(tmp_path / "fb")
+    )
     pngs = {p.name: p for p in (tmp_path / "fb").glob("*.png")}
     match = [p for name, p in pngs.items() if name.startswith(picture)]
     assert match, sorted(pngs)
     text = panels_of(match[0])
     assert all(p in text for p in panels), text
     assert f"(picture: {tmp_path / 'fb'}" in " ".join(proc.stdout.split())
-    assert any(not shows_expected_values(p) for p in pngs.values()), "hidden tests' pictures leave expected values out"
+    assert any(not shows_expected_values(p) for p in pngs.values()), (
+        "hidden tests' pictures leave expected values out"
+    )
 
 
 def test_hidden_pictures_show_expected_only_when_allowed(submission, tmp_path):
@@ -136,8 +193,25 @@ def test_hidden_pictures_show_expected_only_when_allowed(submission, tmp_path):
 
 def test_public_tests_write_pictures_into_feedback(submission, tmp_path):
     file, function, source, *_ = MISTAKES["kernel flipped (the post's convolve2d)"]
-    proc = subprocess.run([sys.executable, "-m", "pytest", "exercises", "-q", "-p", "no:cacheprovider", "-k", "conv2d",
-                           "--submission", str(submission((file, function, source))),
-                           "--feedback", str(tmp_path / "feedback")], cwd=KIT, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "exercises",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-k",
+            "conv2d",
+            "--submission",
+            str(submission((file, function, source))),
+            "--feedback",
+            str(tmp_path / "feedback"),
+        ],
+        cwd=KIT,
+        capture_output=True,
+        text=True,
+    )
     assert "(picture: " in proc.stdout
     assert any((tmp_path / "feedback").glob("conv2d--an-asymmetric-kernel*.png"))

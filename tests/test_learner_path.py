@@ -1,4 +1,5 @@
 """The learner's path on a fresh copy of the repository, run as a learner would."""
+
 from __future__ import annotations
 
 import re
@@ -19,9 +20,16 @@ pytestmark = pytest.mark.slow  # end to end: workers and subprocesses
 def fresh_copy(tmp_path_factory):
     """The files git tracks, copied: what `git clone` gives a learner."""
     dest = tmp_path_factory.mktemp("clone")
-    tracked = subprocess.run(["git", "ls-files"], cwd=KIT, capture_output=True, text=True, check=True).stdout.split()
-    untracked = subprocess.run(["git", "ls-files", "--others", "--exclude-standard"], cwd=KIT,
-                               capture_output=True, text=True, check=True).stdout.split()
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=KIT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    untracked = subprocess.run(
+        ["git", "ls-files", "--others", "--exclude-standard"],
+        cwd=KIT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     for name in tracked + untracked:  # untracked: so this also works before a commit
         if (KIT / name).is_file():
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
@@ -30,8 +38,12 @@ def fresh_copy(tmp_path_factory):
 
 
 def pytest_exercises(cwd, *args):
-    return subprocess.run([sys.executable, "-m", "pytest", "exercises", "-q", "-p", "no:cacheprovider", *args],
-                          cwd=cwd, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "exercises", "-q", "-p", "no:cacheprovider", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_fresh_stubs_fail_each_with_one_sentence(fresh_copy):
@@ -39,13 +51,16 @@ def test_fresh_stubs_fail_each_with_one_sentence(fresh_copy):
     assert proc.returncode == 1
     n_public = sum(len(u.public_tests()) for u in UNITS)
     assert f"{n_public} failed" in proc.stdout
-    assert "Traceback" not in proc.stdout and "raise NotImplementedError" not in proc.stdout.replace(
-        "it raises NotImplementedError", "")
+    assert (
+        "Traceback" not in proc.stdout
+        and "raise NotImplementedError"
+        not in proc.stdout.replace("it raises NotImplementedError", "")
+    )
     # Each failure's section holds exactly one line: the sentence.
     lines = proc.stdout.splitlines()
     heads = [i for i, line in enumerate(lines) if re.fullmatch(r"_+ test_public\[.*\] _+", line)]
     end = next(i for i, line in enumerate(lines) if "short test summary" in line)
-    sections = [lines[a + 1:b] for a, b in zip(heads, heads[1:] + [end])]
+    sections = [lines[a + 1 : b] for a, b in zip(heads, heads[1:] + [end])]
     assert len(sections) == n_public
     assert all(len(s) == 1 and "is not implemented yet" in s[0] for s in sections), sections[:3]
 
@@ -86,13 +101,19 @@ def test_every_unit_has_a_stub_and_a_solution():
 
 def test_make_stub_keeps_given_code_and_docstrings():
     source = 'def f(x):\n    """Doc."""\n    y = x\n    ### BEGIN SOLUTION\n    return y\n    ### END SOLUTION\n'
-    assert make_stub(source) == ('def f(x):\n    """Doc."""\n    y = x\n    # YOUR CODE HERE\n'
-                                 '    raise NotImplementedError("f is not implemented yet")\n')
+    assert make_stub(source) == (
+        'def f(x):\n    """Doc."""\n    y = x\n    # YOUR CODE HERE\n'
+        '    raise NotImplementedError("f is not implemented yet")\n'
+    )
 
 
 def test_learner_commands_work_on_a_fresh_copy(fresh_copy):
     status = cli("status", cwd=fresh_copy)
-    assert status.returncode == 0 and "0 / 100 points" in status.stdout and "Next: conv2d" in status.stdout
+    assert (
+        status.returncode == 0
+        and "0 / 100 points" in status.stdout
+        and "Next: conv2d" in status.stdout
+    )
     hint = cli("hint", "max_pool", cwd=fresh_copy)
     assert "Hint 1 of 3 for max_pool" in hint.stdout
     assert (fresh_copy / "exercises" / ".hints.json").is_file()

@@ -18,6 +18,7 @@ README = ROOT / "exercises" / "data" / "README.md"
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch, tmp_path):
     """Fail loudly if anything tries to open a connection."""
+
     def refuse(*args, **kwargs):
         raise AssertionError("a test tried to use the network")
 
@@ -119,7 +120,7 @@ def test_openml_path_converts_and_reports(mnist, capsys, fake_openml):
     assert X.dtype == np.float64 and X.shape == (20, 784)
     assert y.dtype == np.int64 and y.shape == (20,)
     assert y[0] == 5 and y[5] == 0
-    (name, kwargs), = fake_openml
+    ((name, kwargs),) = fake_openml
     assert name == "mnist_784"
     assert kwargs["version"] == 1
     assert kwargs["return_X_y"] is True and kwargs["as_frame"] is False
@@ -181,8 +182,9 @@ def test_load_mnist_image(mnist, monkeypatch):
 def test_sample_file_size_and_checksum():
     assert SAMPLE.stat().st_size <= 400 * 1024
     digest = hashlib.sha256(SAMPLE.read_bytes()).hexdigest()
-    match = re.search(r"sha256 of `mnist_sample\.npz`:\s*`([0-9a-f]{64})`",
-                      README.read_text(encoding="utf-8"))
+    match = re.search(
+        r"sha256 of `mnist_sample\.npz`:\s*`([0-9a-f]{64})`", README.read_text(encoding="utf-8")
+    )
     assert match, "README.md should state the sample's sha256"
     assert match.group(1) == digest
 

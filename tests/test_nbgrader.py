@@ -1,5 +1,6 @@
 """The nbgrader course, through the real pipeline, headless: generate, submit, autograde,
 feedback, export; scores read from the gradebook."""
+
 from __future__ import annotations
 
 import csv
@@ -51,8 +52,9 @@ def make_submission(nb, student: str) -> None:
         if student == "carol" and grade_id in ("conv2d_answer", "conv2d_earlier"):
             cell.source = POST_CONV2D
         if student == "dave" and grade_id == "4_2_1_answer":
-            cell.source = cell.source.replace('    """\n    ### BEGIN SOLUTION', '    """' + NOISY
-                                              + "    ### BEGIN SOLUTION", 1)
+            cell.source = cell.source.replace(
+                '    """\n    ### BEGIN SOLUTION', '    """' + NOISY + "    ### BEGIN SOLUTION", 1
+            )
         if student == "erin" and grade_id == "conv2d_answer":
             cell.source = TAMPER
         if student == "frank" and grade_id in ("4_2_1_answer", "4_3_1_answer"):
@@ -68,8 +70,13 @@ def cell_scores(root) -> dict[tuple[str, str, str], float]:
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{root}/gradebook.db", course_id="numpy-cnn") as gb:
-        return {(a, s, g.name): g.score for a in ("part4_2", "part4_3") for s in STUDENTS
-                for nb in gb.find_submission(a, s).notebooks for g in nb.grades}
+        return {
+            (a, s, g.name): g.score
+            for a in ("part4_2", "part4_3")
+            for s in STUDENTS
+            for nb in gb.find_submission(a, s).notebooks
+            for g in nb.grades
+        }
 
 
 def totals(cells: dict) -> dict[tuple[str, str], float]:
@@ -85,20 +92,34 @@ def course(tmp_path_factory):
     then graded again through the sandbox (`grade --nbgrader`), then exported."""
     root = tmp_path_factory.mktemp("course")
     write_course(root)
-    env = {**os.environ, **{k: str(root / ".jupyter" / k) for k in
-                            ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR")}}
-    env["PATH"] = f"{os.path.dirname(sys.executable)}:{env['PATH']}"  # the nbgrader of this environment
+    env = {
+        **os.environ,
+        **{
+            k: str(root / ".jupyter" / k)
+            for k in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR")
+        },
+    }
+    env["PATH"] = (
+        f"{os.path.dirname(sys.executable)}:{env['PATH']}"  # the nbgrader of this environment
+    )
 
     def nbgrader(*args):
-        return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=root, env=env,
-                              capture_output=True, text=True)
+        return subprocess.run(
+            [sys.executable, "-m", "nbgrader", *args],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
 
     for a in ("part4_2", "part4_3"):
         assert nbgrader("generate_assignment", a, "--force").returncode == 0
     for student in STUDENTS:
         for a in ("part4_2", "part4_3"):
             dest = root / "submitted" / student / a
-            shutil.copytree(root / ("release" if student in ("bob", "erin") else "source") / a, dest)
+            shutil.copytree(
+                root / ("release" if student in ("bob", "erin") else "source") / a, dest
+            )
             nb = nbformat.read(dest / f"{a}.ipynb", 4)
             make_submission(nb, student)
             nbformat.write(nb, dest / f"{a}.ipynb")
@@ -111,22 +132,31 @@ def course(tmp_path_factory):
     safe_run = cli("grade", "--nbgrader", str(root), "-j", "2", cwd=root)
     assert safe_run.returncode == 0, safe_run.stderr
     assert nbgrader("export").returncode == 0
-    return SimpleNamespace(root=root, kernel=kernel, kernel_page=kernel_page, safe=cell_scores(root),
-                           safe_run=safe_run)
+    return SimpleNamespace(
+        root=root, kernel=kernel, kernel_page=kernel_page, safe=cell_scores(root), safe_run=safe_run
+    )
 
 
 def test_release_has_stubs_and_no_hidden_tests_or_solutions(course):
     for a in ("part4_2", "part4_3"):
         text = (course.root / "release" / a / f"{a}.ipynb").read_text()
         assert "raise NotImplementedError" in text
-        assert "HIDDEN TESTS" not in text and "tiers.append" not in text and "BEGIN SOLUTION" not in text
-        assert "cells = image[m:m + (H_out - 1) * stride + 1:stride]" not in text  # the worked solution
+        assert (
+            "HIDDEN TESTS" not in text
+            and "tiers.append" not in text
+            and "BEGIN SOLUTION" not in text
+        )
+        assert (
+            "cells = image[m:m + (H_out - 1) * stride + 1:stride]" not in text
+        )  # the worked solution
         assert (course.root / "release" / a / "data" / "mnist_sample.npz").is_file()
 
 
 def test_gradebook_scores_in_the_kernel(course):
     got = totals(course.kernel)
-    assert got[("part4_2", "alice")] == 44 and got[("part4_3", "alice")] == 56  # the worked solutions
+    assert (
+        got[("part4_2", "alice")] == 44 and got[("part4_3", "alice")] == 56
+    )  # the worked solutions
     assert got[("part4_2", "bob")] == 0 and got[("part4_3", "bob")] == 0  # fresh stubs
     # The post's convolve2d loses conv2d's points (all but those of tests a flip cannot change)
     # and nothing else.
@@ -144,16 +174,25 @@ def test_sandbox_and_kernel_agree_on_honest_submissions(course):
     assert len(honest) == 5 * 11  # every test cell of every honest notebook
     assert {k: course.safe[k] for k in honest} == pytest.approx(honest, abs=0.011)
     # frank's broken cells cost exactly their units, in both
-    assert course.safe[("part4_2", "frank", "test_4_2_1")] == 0 == course.kernel[("part4_2", "frank", "test_4_2_1")]
+    assert (
+        course.safe[("part4_2", "frank", "test_4_2_1")]
+        == 0
+        == course.kernel[("part4_2", "frank", "test_4_2_1")]
+    )
     assert totals(course.safe)[("part4_2", "frank")] == 39
 
 
 def test_sandbox_is_not_fooled_and_export_reads_its_scores(course):
     safe = totals(course.safe)
     assert safe[("part4_2", "erin")] == 0 and safe[("part4_3", "erin")] == 0
-    assert "erin/part4_2" in course.safe_run.stdout and "12 of 12 submissions graded" in course.safe_run.stdout
+    assert (
+        "erin/part4_2" in course.safe_run.stdout
+        and "12 of 12 submissions graded" in course.safe_run.stdout
+    )
     with open(course.root / "grades.csv") as f:
-        assert {(r["assignment"], r["student_id"]): float(r["score"]) for r in csv.DictReader(f)} == safe
+        assert {
+            (r["assignment"], r["student_id"]): float(r["score"]) for r in csv.DictReader(f)
+        } == safe
 
 
 def test_feedback_shows_the_sentence_and_no_hidden_tests(course):
@@ -172,13 +211,17 @@ def test_each_cell_of_a_submitted_notebook_fails_on_its_own(tmp_path):
 
     write_course(tmp_path / "course")
     nb = nbformat.read(tmp_path / "course" / "source" / "part4_2" / "part4_2.ipynb", 4)
-    changes = {"4_2_1_answer": lambda src: src.replace("def ", "def (", 1),  # a syntax error
-               "4_2_2_answer": lambda src: src.replace("def strided_average", "def strided_avg"),
-               "4_2_3_answer": lambda src: "%matplotlib inline\n!ls\n" + src + "\nprint(undefined_name)"}
+    changes = {
+        "4_2_1_answer": lambda src: src.replace("def ", "def (", 1),  # a syntax error
+        "4_2_2_answer": lambda src: src.replace("def strided_average", "def strided_avg"),
+        "4_2_3_answer": lambda src: "%matplotlib inline\n!ls\n" + src + "\nprint(undefined_name)",
+    }
     for cell in nb.cells:
         change = changes.get(cell.metadata.get("nbgrader", {}).get("grade_id"))
         cell.source = change(cell.source) if change else cell.source
-    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "4_2_4_answer"]
+    nb.cells = [
+        c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "4_2_4_answer"
+    ]
     nb.cells.insert(3, nbformat.v4.new_code_cell("import sys\nsys.exit(2)"))
     upload = tmp_path / "upload" / "student"  # an upload nested in a folder of its own
     upload.mkdir(parents=True)
@@ -189,7 +232,9 @@ def test_each_cell_of_a_submitted_notebook_fails_on_its_own(tmp_path):
     for r in results:
         by_unit.setdefault(r.unit.id, []).append(r)
     assert list(by_unit) == ["conv2d", "4.2.1", "4.2.2", "4.2.3", "4.2.4"]  # part 4.2's units only
-    assert all(r.passed for r in by_unit["conv2d"] + by_unit["4.2.3"])  # magics, a failing line after the def
+    assert all(
+        r.passed for r in by_unit["conv2d"] + by_unit["4.2.3"]
+    )  # magics, a failing line after the def
     message = {uid: rs[0].message for uid, rs in by_unit.items()}
     assert "cell 4_2_1_answer of part4_2.ipynb stopped with SyntaxError" in message["4.2.1"]
     assert "ran but defined no function named strided_average" in message["4.2.2"]
@@ -203,4 +248,7 @@ def test_grade_nbgrader_says_what_is_missing(tmp_path):
     write_course(tmp_path)
     not_generated = cli("grade", "--nbgrader", str(tmp_path), "--assignment", "part4_2")
     assert not_generated.returncode == 2
-    assert "the gradebook has no assignment part4_2: run `nbgrader generate_assignment part4_2`" in not_generated.stderr
+    assert (
+        "the gradebook has no assignment part4_2: run `nbgrader generate_assignment part4_2`"
+        in not_generated.stderr
+    )

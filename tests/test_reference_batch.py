@@ -6,6 +6,7 @@ reference of the same float32 inputs to rtol = atol = 1e-5 (float32 rounds at ~6
 the longest sums here, 35 conv taps and a 1352-term dense layer of small weights, stay well
 inside that). Max pooling is exact. Inputs are passed read-only, so any write into them fails.
 """
+
 from __future__ import annotations
 
 import tracemalloc
@@ -21,7 +22,9 @@ TOL = {np.float32: dict(rtol=1e-5, atol=1e-5), np.float64: dict(rtol=1e-12, atol
 
 def per_image_conv(images, filters, stride=1):
     """(N, H', W', F) from reference.conv2d, one (image, filter) at a time."""
-    return np.stack([np.stack([reference.conv2d(img, k, stride) for k in filters], axis=-1) for img in images])
+    return np.stack(
+        [np.stack([reference.conv2d(img, k, stride) for k in filters], axis=-1) for img in images]
+    )
 
 
 def per_image_pool(maps, size=2, stride=2):
@@ -31,7 +34,9 @@ def per_image_pool(maps, size=2, stride=2):
 def by_hand_forward(images, filters, W, b):
     """Part 4.3's forward composed from the single-image reference, softmax written out."""
     pooled = per_image_pool(per_image_conv(images, filters))
-    z = pooled.reshape(len(images), -1) @ np.asarray(W, np.float64) + np.asarray(b, np.float64).reshape(1, -1)
+    z = pooled.reshape(len(images), -1) @ np.asarray(W, np.float64) + np.asarray(
+        b, np.float64
+    ).reshape(1, -1)
     e = np.exp(z - z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 
@@ -47,7 +52,13 @@ def frozen(*arrays):
 
 
 # (N, H, W, F, kh, kw): non-square images and kernels, N=1, 1x1 and image-sized kernels
-CONV_CASES = [(7, 9, 12, 3, 3, 2), (1, 8, 5, 2, 2, 3), (5, 6, 6, 4, 1, 1), (3, 5, 7, 2, 5, 7), (4, 11, 10, 5, 4, 3)]
+CONV_CASES = [
+    (7, 9, 12, 3, 3, 2),
+    (1, 8, 5, 2, 2, 3),
+    (5, 6, 6, 4, 1, 1),
+    (3, 5, 7, 2, 5, 7),
+    (4, 11, 10, 5, 4, 3),
+]
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -55,14 +66,19 @@ CONV_CASES = [(7, 9, 12, 3, 3, 2), (1, 8, 5, 2, 2, 3), (5, 6, 6, 4, 1, 1), (3, 5
 @pytest.mark.parametrize("case", CONV_CASES)
 def test_conv2d_batch_matches_per_image_conv2d(case, stride, dtype):
     N, H, W, F, kh, kw = case
-    rng = np.random.default_rng(hash((case, stride)) % 2 ** 32)
-    images, filters = frozen(rng.uniform(-1, 1, (N, H, W)).astype(dtype), rng.normal(size=(F, kh, kw)).astype(dtype))
+    rng = np.random.default_rng(hash((case, stride)) % 2**32)
+    images, filters = frozen(
+        rng.uniform(-1, 1, (N, H, W)).astype(dtype), rng.normal(size=(F, kh, kw)).astype(dtype)
+    )
     for chunk, threads in ((None, None), (2, 2), (3, 1)):  # chunk 2 and 3: N not a multiple
         got = reference.conv2d_batch(images, filters, stride, chunk=chunk, threads=threads)
         assert got.shape == (N, (H - kh) // stride + 1, (W - kw) // stride + 1, F)
         assert got.dtype == dtype
-        np.testing.assert_allclose(got, per_image_conv(images.astype(np.float64), filters.astype(np.float64), stride),
-                                   **TOL[dtype])
+        np.testing.assert_allclose(
+            got,
+            per_image_conv(images.astype(np.float64), filters.astype(np.float64), stride),
+            **TOL[dtype],
+        )
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -94,11 +110,22 @@ def test_max_pool_batch_matches_per_image_max_pool(size, stride, dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("N,H,W,kh,kw", [(9, 28, 28, 3, 3), (1, 28, 28, 3, 3), (6, 11, 9, 2, 3), (5, 8, 13, 4, 2),
-                                         (4, 7, 7, 1, 1), (3, 5, 6, 4, 5)])
+@pytest.mark.parametrize(
+    "N,H,W,kh,kw",
+    [
+        (9, 28, 28, 3, 3),
+        (1, 28, 28, 3, 3),
+        (6, 11, 9, 2, 3),
+        (5, 8, 13, 4, 2),
+        (4, 7, 7, 1, 1),
+        (3, 5, 6, 4, 5),
+    ],
+)
 def test_conv_pool_batch_is_conv_then_pool(N, H, W, kh, kw, dtype):
     rng = np.random.default_rng(N * H + W)
-    images, filters = frozen(rng.uniform(-1, 1, (N, H, W)).astype(dtype), rng.normal(size=(3, kh, kw)).astype(dtype))
+    images, filters = frozen(
+        rng.uniform(-1, 1, (N, H, W)).astype(dtype), rng.normal(size=(3, kh, kw)).astype(dtype)
+    )
     want = per_image_pool(per_image_conv(images.astype(np.float64), filters.astype(np.float64)))
     for chunk, threads in ((None, None), (4, 2), (1, 1), (N + 5, 2)):
         got = conv_pool_batch(images, filters, chunk=chunk, threads=threads)
@@ -107,17 +134,26 @@ def test_conv_pool_batch_is_conv_then_pool(N, H, W, kh, kw, dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("N,H,W,F,kh,kw", [(9, 28, 28, 8, 3, 3), (1, 28, 28, 8, 3, 3), (7, 13, 10, 3, 2, 3),
-                                           (5, 9, 11, 2, 3, 2)])
+@pytest.mark.parametrize(
+    "N,H,W,F,kh,kw",
+    [(9, 28, 28, 8, 3, 3), (1, 28, 28, 8, 3, 3), (7, 13, 10, 3, 2, 3), (5, 9, 11, 2, 3, 2)],
+)
 def test_cnn_forward_matches_composition(N, H, W, F, kh, kw, dtype):
     rng = np.random.default_rng(N + H + W + F)
     D = ((H - kh + 1) // 2) * ((W - kw + 1) // 2) * F
-    images, filters, Wd, b = frozen(rng.uniform(0, 1, (N, H, W)).astype(dtype),
-                                    (rng.normal(size=(F, kh, kw)) * 0.5).astype(dtype),
-                                    (rng.normal(size=(D, 10)) * 0.1).astype(dtype),
-                                    rng.normal(size=(1, 10)).astype(dtype))
+    images, filters, Wd, b = frozen(
+        rng.uniform(0, 1, (N, H, W)).astype(dtype),
+        (rng.normal(size=(F, kh, kw)) * 0.5).astype(dtype),
+        (rng.normal(size=(D, 10)) * 0.1).astype(dtype),
+        rng.normal(size=(1, 10)).astype(dtype),
+    )
     want = by_hand_forward(images.astype(np.float64), filters.astype(np.float64), Wd, b)
-    for chunk, threads, bias in ((None, None, b), (4, 2, b.reshape(10)), (1, 1, b), (3, 2, b.reshape(10))):
+    for chunk, threads, bias in (
+        (None, None, b),
+        (4, 2, b.reshape(10)),
+        (1, 1, b),
+        (3, 2, b.reshape(10)),
+    ):
         probs = reference.cnn_forward(images, filters, Wd, bias, chunk=chunk, threads=threads)
         assert probs.shape == (N, 10) and probs.dtype == dtype
         np.testing.assert_allclose(probs, want, **TOL[dtype])
@@ -129,10 +165,12 @@ def test_cnn_forward_dense_with_padded_columns(dtype):
     """Chunks of 30-58 MNIST images give the dense layer zero-padded weight columns (see
     _DENSE_MIN_MACS); 70 images in chunks of 40 (and the default) leave a short last chunk."""
     rng = np.random.default_rng(11)
-    images, filters, Wd, b = frozen(rng.uniform(0, 1, (70, 28, 28)).astype(dtype),
-                                    (rng.normal(size=(8, 3, 3)) * 0.5).astype(dtype),
-                                    (rng.normal(size=(13 * 13 * 8, 10)) * 0.05).astype(dtype),
-                                    rng.normal(size=10).astype(dtype))
+    images, filters, Wd, b = frozen(
+        rng.uniform(0, 1, (70, 28, 28)).astype(dtype),
+        (rng.normal(size=(8, 3, 3)) * 0.5).astype(dtype),
+        (rng.normal(size=(13 * 13 * 8, 10)) * 0.05).astype(dtype),
+        rng.normal(size=10).astype(dtype),
+    )
     want = by_hand_forward(images.astype(np.float64), filters.astype(np.float64), Wd, b)
     for chunk, threads in ((40, 2), (40, 1), (None, None)):
         probs = reference.cnn_forward(images, filters, Wd, b, chunk=chunk, threads=threads)
@@ -146,9 +184,13 @@ def test_integer_inputs_compute_in_float64():
     got = reference.conv2d_batch(images, filters)
     assert got.dtype == np.float64
     np.testing.assert_array_equal(got, per_image_conv(images, filters))  # small integers: exact
-    probs = reference.cnn_forward(images.astype(np.uint8), filters, np.ones((3 * 3 * 2, 4), int), np.zeros(4, int))
+    probs = reference.cnn_forward(
+        images.astype(np.uint8), filters, np.ones((3 * 3 * 2, 4), int), np.zeros(4, int)
+    )
     assert probs.dtype == np.float64
-    np.testing.assert_allclose(probs, by_hand_forward(images, filters, np.ones((18, 4)), np.zeros(4)), rtol=1e-12)
+    np.testing.assert_allclose(
+        probs, by_hand_forward(images, filters, np.ones((18, 4)), np.zeros(4)), rtol=1e-12
+    )
 
 
 def test_non_contiguous_inputs_are_read_correctly():
@@ -156,22 +198,35 @@ def test_non_contiguous_inputs_are_read_correctly():
     base = rng.uniform(-1, 1, (7, 20, 24))
     images = base[:, ::2, ::-2]  # (7, 10, 12), strided and reversed
     filters = np.asfortranarray(rng.normal(size=(3, 3, 2)))
-    np.testing.assert_allclose(reference.conv2d_batch(images, filters, chunk=3), per_image_conv(images, filters),
-                               **TOL[np.float64])
-    np.testing.assert_allclose(conv_pool_batch(images, filters, chunk=3),
-                               per_image_pool(per_image_conv(images, filters)), **TOL[np.float64])
+    np.testing.assert_allclose(
+        reference.conv2d_batch(images, filters, chunk=3),
+        per_image_conv(images, filters),
+        **TOL[np.float64],
+    )
+    np.testing.assert_allclose(
+        conv_pool_batch(images, filters, chunk=3),
+        per_image_pool(per_image_conv(images, filters)),
+        **TOL[np.float64],
+    )
     maps = rng.normal(size=(5, 8, 9, 4)).transpose(0, 2, 1, 3)  # (5, 9, 8, 4), not C-contiguous
     np.testing.assert_array_equal(reference.max_pool_batch(maps, chunk=2), per_image_pool(maps))
 
 
 def test_threads_and_chunks_do_not_change_results():
     rng = np.random.default_rng(4)
-    images, filters = rng.random((23, 28, 28), dtype=np.float32), rng.normal(size=(8, 3, 3)).astype(np.float32)
+    images, filters = (
+        rng.random((23, 28, 28), dtype=np.float32),
+        rng.normal(size=(8, 3, 3)).astype(np.float32),
+    )
     Wd, b = rng.normal(size=(13 * 13 * 8, 10)).astype(np.float32), np.zeros(10, np.float32)
     one = reference.cnn_forward(images, filters, Wd, b, chunk=5, threads=1)
-    np.testing.assert_array_equal(reference.cnn_forward(images, filters, Wd, b, chunk=5, threads=2), one)
-    np.testing.assert_array_equal(reference.conv2d_batch(images, filters, chunk=5, threads=2),
-                                  reference.conv2d_batch(images, filters, chunk=5, threads=1))
+    np.testing.assert_array_equal(
+        reference.cnn_forward(images, filters, Wd, b, chunk=5, threads=2), one
+    )
+    np.testing.assert_array_equal(
+        reference.conv2d_batch(images, filters, chunk=5, threads=2),
+        reference.conv2d_batch(images, filters, chunk=5, threads=1),
+    )
 
 
 def test_bad_shapes_are_refused():

@@ -1,6 +1,7 @@
 """The learners' workflow (.github/workflows/grade.yml): valid against SchemaStore's GitHub
 workflow schema, generated from units.toml, GitHub's own actions only, and its steps run here
 as the runner would run them (bash, $GITHUB_STEP_SUMMARY) in a release copy of the kit."""
+
 from __future__ import annotations
 
 import argparse
@@ -14,7 +15,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-yaml = pytest.importorskip("yaml", reason="the workflow's tests parse YAML: pip install -e '.[dev]' (pyyaml)")
+yaml = pytest.importorskip(
+    "yaml", reason="the workflow's tests parse YAML: pip install -e '.[dev]' (pyyaml)"
+)
 
 from autograder.integrations import workflow as wf  # noqa: E402
 from autograder.units import UNITS  # noqa: E402
@@ -75,7 +78,9 @@ def test_only_github_maintained_current_actions(doc):
         major = re.fullmatch(r"v(\d+)(\.\d+)*", ref)
         assert major and int(major.group(1)) >= OLDEST_ALLOWED[name], f"{u} is a deprecated major"
     assert "::set-output" not in text and "::save-state" not in text  # deprecated workflow commands
-    upload = next(s for s in steps_of(doc) if s.get("uses", "").startswith("actions/upload-artifact"))
+    upload = next(
+        s for s in steps_of(doc) if s.get("uses", "").startswith("actions/upload-artifact")
+    )
     assert upload["with"]["path"] == "feedback/*.png" and upload["if"] == "always()"
 
 
@@ -84,7 +89,9 @@ def test_committed_workflow_command(tmp_path):
     wf.add_command(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["workflow", str(tmp_path / "template")])
     assert args.func(args) == 0
-    assert (tmp_path / "template" / ".github" / "workflows" / "grade.yml").read_text() == wf.workflow()
+    assert (
+        tmp_path / "template" / ".github" / "workflows" / "grade.yml"
+    ).read_text() == wf.workflow()
 
 
 @pytest.fixture(scope="module")
@@ -99,19 +106,33 @@ def learners_repo(tmp_path_factory):
         shutil.copy(f, repo / "exercises" / f.name)
     from tests.helpers import replace_function
 
-    replace_function(repo / "exercises" / "neural_network.py", "conv2d", """
+    replace_function(
+        repo / "exercises" / "neural_network.py",
+        "conv2d",
+        """
 def conv2d(image, filter_kernel, stride=1):
     from scipy import signal
     return signal.convolve2d(image, filter_kernel, mode='valid')[::stride, ::stride]
-""")
+""",
+    )
     return repo
 
 
 def run_step(step, repo, summary):
-    env = {**os.environ, **{k: str(v) for k, v in step.get("env", {}).items()}, "GITHUB_STEP_SUMMARY": str(summary),
-           "MPLBACKEND": "Agg"}
-    return subprocess.run(["bash", "-e", "-c", step["run"]], cwd=repo, env=env, capture_output=True, text=True,
-                          timeout=300)
+    env = {
+        **os.environ,
+        **{k: str(v) for k, v in step.get("env", {}).items()},
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "MPLBACKEND": "Agg",
+    }
+    return subprocess.run(
+        ["bash", "-e", "-c", step["run"]],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_steps_run_as_on_a_runner(doc, learners_repo, tmp_path):
@@ -119,7 +140,10 @@ def test_steps_run_as_on_a_runner(doc, learners_repo, tmp_path):
     for step in steps_of(doc):
         if step.get("id", "").startswith("unit-"):
             proc = run_step(step, learners_repo, summary)
-            assert proc.returncode == (1 if step["id"] == "unit-conv2d" else 0), (step["id"], proc.stdout[-1500:])
+            assert proc.returncode == (1 if step["id"] == "unit-conv2d" else 0), (
+                step["id"],
+                proc.stdout[-1500:],
+            )
     # A picture of each failed conv2d check, where the upload step looks for them.
     assert list((learners_repo / "feedback").glob("conv2d--*.png"))
     table = run_step(steps_of(doc)[-1], learners_repo, summary)
@@ -140,7 +164,8 @@ def test_the_table_with_everything_passed(doc, tmp_path):
     reports.mkdir()
     for u in UNITS:
         (reports / f"{wf.step_id(u.id)}.xml").write_text(
-            '<testsuites><testsuite name="pytest" tests="3" failures="0" errors="0" skipped="0"/></testsuites>')
+            '<testsuites><testsuite name="pytest" tests="3" failures="0" errors="0" skipped="0"/></testsuites>'
+        )
     proc = run_step(steps_of(doc)[-1], tmp_path, tmp_path / "summary.md")
     assert proc.returncode == 0
     assert "## Public tests: 100 / 100 points" in (tmp_path / "summary.md").read_text()

@@ -7,6 +7,7 @@ defined on (a few small calls of the learner's function, made once per worker). 
 models fit, the sentence says what the evidence is consistent with; where none does, it says
 what the shape is consistent with, or only what differs.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -18,7 +19,9 @@ import numpy as np
 from ..judge.arrays import Failure, describe_inputs, shape_difference
 from ..judge.models import Shape, diagnose, returned_array, visible
 
-_EXTRA: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # runner -> {unit id: [(args, outcome)]}
+_EXTRA: weakref.WeakKeyDictionary = (
+    weakref.WeakKeyDictionary()
+)  # runner -> {unit id: [(args, outcome)]}
 
 
 def mistakes_of(unit):
@@ -46,7 +49,10 @@ def _extra_calls(unit, module, runner) -> list[tuple]:
         cache = {}
     if unit.id not in cache:
         calls = module.discriminating_calls()
-        cache[unit.id] = [([kw[a] for a in module.ARGS], runner.call(unit.module, unit.function, kw)) for kw in calls]
+        cache[unit.id] = [
+            ([kw[a] for a in module.ARGS], runner.call(unit.module, unit.function, kw))
+            for kw in calls
+        ]
     return cache[unit.id]
 
 
@@ -69,16 +75,31 @@ def explain(unit, call, outcome, failure: Failure, runner, ref) -> Failure:
         return _reworded(failure, text, got, expected, says, model.id, shows)
     if found:
         causes = " or ".join(m.cause for m in found)
-        return _reworded(failure, text, got, expected, f"this is consistent with {causes}.", None, None)
+        return _reworded(
+            failure, text, got, expected, f"this is consistent with {causes}.", None, None
+        )
     if got is not None and got.shape != expected.shape:  # no model fits: say what the shape fits
         shaped = [m.cause for m in module.MODELS if _gives_shape(m, ref, args, expected, got.shape)]
-        says = (f"{got.shape} is the shape that {' or '.join(shaped)} would give." if shaped
-                else shape_difference(got.shape, expected.shape))
+        says = (
+            f"{got.shape} is the shape that {' or '.join(shaped)} would give."
+            if shaped
+            else shape_difference(got.shape, expected.shape)
+        )
         return _reworded(failure, text, got, expected, says, None, None)
     named = {m.id: m for m in module.MODELS}.get(failure.mistake)
-    if named is not None and failure.mistake != "returns_list":  # a hand-worked name the models do not confirm
-        return _reworded(failure, text, got, expected, f"on this call they match {named.cause}, but your function "
-                         "does not behave that way on other inputs, so it is something else.", None, None)
+    if (
+        named is not None and failure.mistake != "returns_list"
+    ):  # a hand-worked name the models do not confirm
+        return _reworded(
+            failure,
+            text,
+            got,
+            expected,
+            f"on this call they match {named.cause}, but your function "
+            "does not behave that way on other inputs, so it is something else.",
+            None,
+            None,
+        )
     return failure
 
 
@@ -89,7 +110,11 @@ def _gives_shape(model, ref, args, expected, shape) -> bool:
         return False
     if p is None or isinstance(p, str):
         return False
-    return tuple(p) == tuple(shape) if isinstance(p, Shape) else np.shape(getattr(p, "values", p)) == tuple(shape)
+    return (
+        tuple(p) == tuple(shape)
+        if isinstance(p, Shape)
+        else np.shape(getattr(p, "values", p)) == tuple(shape)
+    )
 
 
 def _reworded(failure, text, got, expected, says, mistake, shows) -> Failure:
@@ -99,7 +124,9 @@ def _reworded(failure, text, got, expected, says, mistake, shows) -> Failure:
     if got is None:  # it raised, or returned a list: keep what happened, add why
         return Failure(f"{failure} {says[0].upper()}{says[1:]}", mistake, **data)
     if got.shape != expected.shape:
-        return Failure(f"{text}: expected shape {expected.shape}, got {got.shape}: {says}", mistake, **data)
+        return Failure(
+            f"{text}: expected shape {expected.shape}, got {got.shape}: {says}", mistake, **data
+        )
     return Failure(f"{text}: the shape is right but the values are not: {says}", mistake, **data)
 
 
@@ -131,10 +158,14 @@ def smallest_failing(unit, runner, ref, check):
 
 def show_small_case(call, failure: Failure) -> str:
     """The small case in full: its inputs, and what was expected and returned."""
+
     def text(a):
         return np.array2string(np.asarray(a), precision=4, separator=", ").replace("\n", "")
 
-    parts = [f"{k} = {text(v)}" if isinstance(v, np.ndarray) else f"{k} = {v!r}" for k, v in call.kwargs.items()]
+    parts = [
+        f"{k} = {text(v)}" if isinstance(v, np.ndarray) else f"{k} = {v!r}"
+        for k, v in call.kwargs.items()
+    ]
     shown = f"The smallest case found where it still differs: {', '.join(parts)}"
     if "expected" in failure.data and "got" in failure.data:
         shown += f"; expected {text(failure.data['expected'])}, got {text(failure.data['got'])}"

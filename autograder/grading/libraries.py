@@ -5,6 +5,7 @@ softmax), and which of them a unit's tests accept.
 - ``LearnerLib``: the learner's own primitives. An exercise that is right given the
   learner's conv2d passes, so a mistake in conv2d costs its points once, under conv2d.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,9 +21,18 @@ _ANSWERS: dict[tuple, np.ndarray] = {}  # reference outputs by inputs: computed 
 
 
 def _remembered(name: str, compute, *arrays, **params) -> np.ndarray:
-    key = (name, tuple(sorted(params.items())),
-           *((a.shape, a.dtype.str, hashlib.blake2b(np.ascontiguousarray(a).tobytes(), digest_size=16).digest())
-             for a in map(np.asarray, arrays)))
+    key = (
+        name,
+        tuple(sorted(params.items())),
+        *(
+            (
+                a.shape,
+                a.dtype.str,
+                hashlib.blake2b(np.ascontiguousarray(a).tobytes(), digest_size=16).digest(),
+            )
+            for a in map(np.asarray, arrays)
+        ),
+    )
     if key not in _ANSWERS:
         if len(_ANSWERS) > 20_000:
             _ANSWERS.clear()
@@ -38,17 +48,24 @@ class ReferenceLib:
         import reference
 
         self._ref, self.convention = reference, convention
-        self.note = ("" if convention == "correlation" else
-                     "accepted: matches true convolution (kernel flipped), which this course accepts")
+        self.note = (
+            ""
+            if convention == "correlation"
+            else "accepted: matches true convolution (kernel flipped), which this course accepts"
+        )
 
     def conv2d(self, image, filter_kernel, stride=1):
         kernel = np.asarray(filter_kernel, dtype=float)
         if self.convention == "convolution":
             kernel = kernel[::-1, ::-1]
-        return _remembered("conv2d", lambda: self._ref.conv2d(image, kernel, stride), image, kernel, stride=stride)
+        return _remembered(
+            "conv2d", lambda: self._ref.conv2d(image, kernel, stride), image, kernel, stride=stride
+        )
 
     def max_pool(self, X, size=2, stride=2):
-        return _remembered("max_pool", lambda: self._ref.max_pool(X, size, stride), X, size=size, stride=stride)
+        return _remembered(
+            "max_pool", lambda: self._ref.max_pool(X, size, stride), X, size=size, stride=stride
+        )
 
     def softmax(self, Z):
         return _remembered("softmax", lambda: self._ref.softmax(Z), Z)
@@ -61,18 +78,28 @@ class LearnerLib:
 
     def __init__(self, runner, own: set[str], base=None):
         self.runner, self.own, self.base = runner, set(own), base
-        self.note = ("accepted: right given your own " + " and ".join(sorted(self.own))
-                     + ", whose mistakes are graded under " + ("that unit" if len(self.own) == 1 else "those units"))
+        self.note = (
+            "accepted: right given your own "
+            + " and ".join(sorted(self.own))
+            + ", whose mistakes are graded under "
+            + ("that unit" if len(self.own) == 1 else "those units")
+        )
 
     def _call(self, function: str, **kwargs):
         if function not in self.own and self.base is not None:
             return getattr(self.base, function)(**kwargs)
         call = describe_inputs(function, kwargs)
         try:
-            return as_array(value_of(self.runner.call("neural_network", function, kwargs), call,
-                                     "neural_network.py"), call)
+            return as_array(
+                value_of(
+                    self.runner.call("neural_network", function, kwargs), call, "neural_network.py"
+                ),
+                call,
+            )
         except Failure as f:
-            raise Failure(f"This step uses your {function}, which did not give an array: {f}") from None
+            raise Failure(
+                f"This step uses your {function}, which did not give an array: {f}"
+            ) from None
 
     def conv2d(self, image, filter_kernel, stride=1):
         return self._call("conv2d", image=image, filter_kernel=filter_kernel, stride=stride)
@@ -87,7 +114,9 @@ class LearnerLib:
 def public_libraries(unit, runner) -> list:
     """For learners' public runs: hand-worked values for the library units (no reference),
     the learner's own conv2d and max_pool for the exercises (they have their own tests)."""
-    return [None] if unit.is_library else [LearnerLib(runner, own={"conv2d", "max_pool", "softmax"})]
+    return (
+        [None] if unit.is_library else [LearnerLib(runner, own={"conv2d", "max_pool", "softmax"})]
+    )
 
 
 def libraries(convention: str, runner, unit, own: bool = True) -> list:

@@ -4,6 +4,7 @@ Each notebook's code cells go into one module that runs them in order, each on i
 kernel runs them (a cell with a syntax error or an exception costs only its own unit); the
 locked cells come from the kit, not the submission; IPython magics are skipped.
 """
+
 from __future__ import annotations
 
 import ast
@@ -27,11 +28,15 @@ def _spans(text: str) -> list[tuple[ast.stmt, str]]:
     lines = text.splitlines()
     body = ast.parse(text).body
     ends = [n.lineno - 1 for n in body[1:]] + [len(lines)]
-    return [(n, "\n".join(lines[n.lineno - 1:end]).rstrip()) for n, end in zip(body, ends)]
+    return [(n, "\n".join(lines[n.lineno - 1 : end]).rstrip()) for n, end in zip(body, ends)]
 
 
 def _function(path: Path, name: str) -> str:
-    return next(src for n, src in _spans(path.read_text()) if isinstance(n, ast.FunctionDef) and n.name == name)
+    return next(
+        src
+        for n, src in _spans(path.read_text())
+        if isinstance(n, ast.FunctionDef) and n.name == name
+    )
 
 
 SETUP = """\
@@ -41,12 +46,15 @@ from numpy.typing import NDArray
 
 from mnist import load_mnist, load_mnist_image"""
 
+
 def given_cells() -> dict[str, str]:
     """The locked code cells every notebook starts with, by grade_id (from the stubs: the
     grader reads them back where there are no solutions)."""
-    return {"setup": SETUP,
-            "given_softmax": "# Given (from earlier parts): the row-wise softmax.\n"
-                             + _function(EXERCISES / "neural_network.py", "softmax")}
+    return {
+        "setup": SETUP,
+        "given_softmax": "# Given (from earlier parts): the row-wise softmax.\n"
+        + _function(EXERCISES / "neural_network.py", "softmax"),
+    }
 
 
 def _cell_grade_id(cell) -> str:
@@ -104,8 +112,12 @@ _run()
 
 def _runnable(source: str) -> str:
     """IPython magics and shell escapes (%..., !...) become `pass`, keeping the line numbers."""
-    return "\n".join(line[:len(line) - len(line.lstrip())] + "pass  # IPython magic, not run"
-                     if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+    return "\n".join(
+        line[: len(line) - len(line.lstrip())] + "pass  # IPython magic, not run"
+        if line.lstrip().startswith(("%", "!"))
+        else line
+        for line in source.splitlines()
+    )
 
 
 def assignment_of(path: Path, nb) -> str | None:
@@ -147,7 +159,9 @@ def submission_files(folder: Path) -> tuple[dict[str, str], list[str]] | None:
             if cell.cell_type != "code" or gid.startswith("test_"):
                 continue
             source = given.get(gid) if cell.metadata.get("nbgrader", {}).get("locked") else None
-            cells.append((gid or f"cell {i + 1}", source if source is not None else _runnable(cell.source)))
+            cells.append(
+                (gid or f"cell {i + 1}", source if source is not None else _runnable(cell.source))
+            )
         for uid in earlier_units(assignment) + ASSIGNMENTS[assignment]:
             unit, graded = BY_ID[uid], uid in ASSIGNMENTS[assignment]
             defines[unit.function] = grade_id(f"{uid}_{'answer' if graded else 'earlier'}")
@@ -156,11 +170,16 @@ def submission_files(folder: Path) -> tuple[dict[str, str], list[str]] | None:
                 imports.append((graded, line))
             else:
                 files[unit.file] = f'"""{unit.title}: the answer cell of {path.name}."""\n' + line
-        files[f"{module}.py"] = CELLS_MODULE.format(notebook=path.name, cells=cells, defines=defines)
+        files[f"{module}.py"] = CELLS_MODULE.format(
+            notebook=path.name, cells=cells, defines=defines
+        )
         units += ASSIGNMENTS[assignment]
     if not units:
         return None
     # the stub's helpers, then the notebooks' functions; a graded answer wins over an earlier copy
-    files["neural_network.py"] = ((EXERCISES / "neural_network.py").read_text() + "\n"
-                                  + "".join(line for _, line in sorted(imports, key=lambda i: i[0])))
+    files["neural_network.py"] = (
+        (EXERCISES / "neural_network.py").read_text()
+        + "\n"
+        + "".join(line for _, line in sorted(imports, key=lambda i: i[0]))
+    )
     return files, [u.id for u in UNITS if u.id in units]

@@ -1,4 +1,5 @@
 """Running one test of one unit, and what it gives: a ``Result``."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -62,15 +63,25 @@ def run_test(unit: Unit, test: Test, runner, libs: list) -> Result:
                 notes.append(lib.note)
             break
         else:
-            started = not (outcome.status == "not_implemented" and outcome.detail.get("function") == unit.function)
+            started = not (
+                outcome.status == "not_implemented"
+                and outcome.detail.get("function") == unit.function
+            )
             if not unit.is_library or not started:
-                return Result(unit, test, False, str(first), failure=first, call=call, started=started)
-            ref = libs[0] if getattr(libs[0], "convention", None) and not hasattr(libs[0], "runner") \
+                return Result(
+                    unit, test, False, str(first), failure=first, call=call, started=started
+                )
+            ref = (
+                libs[0]
+                if getattr(libs[0], "convention", None) and not hasattr(libs[0], "runner")
                 else diagnosis.reference_or_none()
+            )
             first = diagnosis.explain(unit, call, outcome, first, runner, ref)
             message = str(first)
             if test.tier == "hidden":
-                small = diagnosis.smallest_failing(unit, runner, ref, lambda c, o: unit.check(c, o, ref, reveal=True))
+                small = diagnosis.smallest_failing(
+                    unit, runner, ref, lambda c, o: unit.check(c, o, ref, reveal=True)
+                )
                 if small is not None:
                     call, first = small
                     message += " " + diagnosis.show_small_case(call, first)

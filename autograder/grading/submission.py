@@ -5,6 +5,7 @@ blocking (a FIFO cannot stall the grader), and only if it is a regular file with
 and at most ``MAX_FILE`` bytes. Anything else is refused and named: the units in that file
 fail with a sentence that says what it is and what to submit instead.
 """
+
 from __future__ import annotations
 
 import os
@@ -26,22 +27,32 @@ def submission_root(folder: Path, depth: int = 3) -> Path:
     level = [folder]
     for _ in range(depth + 1):
         for candidate in level:
-            if any(os.path.lexists(candidate / u.file) for u in UNITS) or any(candidate.glob("*.ipynb")):
+            if any(os.path.lexists(candidate / u.file) for u in UNITS) or any(
+                candidate.glob("*.ipynb")
+            ):
                 return candidate
         level = sorted(p for c in level for p in c.iterdir() if p.is_dir() and not p.is_symlink())
     return folder
 
 
 def what_it_is(mode: int) -> str:
-    kinds = [(stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-             (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")]
+    kinds = [
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+    ]
     return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
 def copy_regular(source: Path, dest: Path) -> str:
     """Copy ``source`` to ``dest`` if it is a plain file; else return what it is ("" when copied)."""
     try:
-        fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(
+            source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+        )
     except FileNotFoundError:
         return "missing"
     except OSError:  # O_NOFOLLOW on a link (ELOOP), a socket, no permission, ...
@@ -87,7 +98,10 @@ class RefusingRunner:
     other call on to ``runner``."""
 
     def __init__(self, runner, refused: dict[str, str]):
-        self.runner, self.refused = runner, {Path(name).stem: (name, what) for name, what in refused.items()}
+        self.runner, self.refused = (
+            runner,
+            {Path(name).stem: (name, what) for name, what in refused.items()},
+        )
 
     def __getattr__(self, name):
         return getattr(self.runner, name)

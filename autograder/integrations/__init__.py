@@ -5,6 +5,7 @@ Each module exposes ``add_command(sub)``, which adds its subcommand(s) to an arg
 subparsers object; :func:`add_commands` adds them all (``report``, ``prairielearn``,
 ``workflow``, ``canvas``). Every command's ``func`` takes the parsed args and returns an exit code.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,7 +35,11 @@ def read_batch(out_dir: Path) -> tuple[dict[str, dict], dict[str, str]]:
         name = path.relative_to(root).with_suffix("").as_posix()
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(doc, dict) or "score" not in doc or not isinstance(doc.get("tests", []), list):
+            if (
+                not isinstance(doc, dict)
+                or "score" not in doc
+                or not isinstance(doc.get("tests", []), list)
+            ):
                 raise ValueError("not a results document (no score or tests)")
         except (OSError, ValueError) as exc:
             errors[name] = f"{type(exc).__name__}: {exc}"

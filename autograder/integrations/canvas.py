@@ -15,6 +15,7 @@ left as exported and reported, as are students without a submission and submissi
 a student. Scores are scaled to the column's Points Possible when it has one (87 of 100
 points into a 10-point assignment is 8.7), else written as the batch's points.
 """
+
 from __future__ import annotations
 
 import csv
@@ -35,19 +36,30 @@ class CanvasFill:
     filled: dict[str, str] = field(default_factory=dict)  # student id -> value written
     unmatched_students: list[str] = field(default_factory=list)  # in the gradebook, no submission
     unmatched_submissions: list[str] = field(default_factory=list)  # graded, no student
-    ambiguous: dict[str, list[str]] = field(default_factory=dict)  # student id -> several submissions
+    ambiguous: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # student id -> several submissions
 
     def summary(self, target: Path) -> str:
-        scale = (f"scaled to its {self.points_possible:g} points possible" if self.points_possible
-                 else "as the batch's points")
-        lines = [f"wrote {target}: {len(self.filled)} scores in '{self.column}' ({scale}); import it in Canvas "
-                 "(Grades, Import)."]
+        scale = (
+            f"scaled to its {self.points_possible:g} points possible"
+            if self.points_possible
+            else "as the batch's points"
+        )
+        lines = [
+            f"wrote {target}: {len(self.filled)} scores in '{self.column}' ({scale}); import it in Canvas "
+            "(Grades, Import)."
+        ]
         if self.unmatched_students:
-            lines.append(f"{len(self.unmatched_students)} students without a submission (left as exported): "
-                         + ", ".join(self.unmatched_students))
+            lines.append(
+                f"{len(self.unmatched_students)} students without a submission (left as exported): "
+                + ", ".join(self.unmatched_students)
+            )
         if self.unmatched_submissions:
-            lines.append(f"{len(self.unmatched_submissions)} submissions without a student: "
-                         + ", ".join(self.unmatched_submissions))
+            lines.append(
+                f"{len(self.unmatched_submissions)} submissions without a student: "
+                + ", ".join(self.unmatched_submissions)
+            )
         for sid, names in self.ambiguous.items():
             lines.append(f"{sid}: several submissions ({', '.join(names)}), left as exported")
         return "\n".join(lines)
@@ -58,11 +70,15 @@ def find_column(header: list[str], name: str, what: str) -> int:
     exact = [i for i, h in enumerate(header) if h.strip() == name.strip()]
     if len(exact) == 1:
         return exact[0]
-    loose = [i for i, h in enumerate(header) if re.sub(r"\s*\(\d+\)$", "", h.strip()) == name.strip()]
+    loose = [
+        i for i, h in enumerate(header) if re.sub(r"\s*\(\d+\)$", "", h.strip()) == name.strip()
+    ]
     if len(loose) == 1:
         return loose[0]
-    raise KeyError(f"the gradebook has {'no' if not (exact or loose) else 'more than one'} {what} column "
-                   f"{name!r}; its columns: {', '.join(repr(h) for h in header)}")
+    raise KeyError(
+        f"the gradebook has {'no' if not (exact or loose) else 'more than one'} {what} column "
+        f"{name!r}; its columns: {', '.join(repr(h) for h in header)}"
+    )
 
 
 def number(text: str) -> float | None:
@@ -80,7 +96,9 @@ def key(text: str) -> str:
     return text.strip().casefold()
 
 
-def fill_canvas(gradebook_csv: Path, batch_out: Path, column: str, id_column: str, out_csv: Path) -> CanvasFill:
+def fill_canvas(
+    gradebook_csv: Path, batch_out: Path, column: str, id_column: str, out_csv: Path
+) -> CanvasFill:
     """Fill ``column`` of the Canvas export ``gradebook_csv`` with the scores of the batch in
     ``batch_out`` (OUT/results/**/*.json), students matched by ``id_column``; write ``out_csv``."""
     raw = Path(gradebook_csv).read_bytes()
@@ -151,10 +169,24 @@ def cmd_canvas(args) -> int:
 
 
 def add_command(sub) -> None:
-    p = sub.add_parser("canvas", help="fill a Canvas gradebook export's assignment column from a graded batch")
+    p = sub.add_parser(
+        "canvas", help="fill a Canvas gradebook export's assignment column from a graded batch"
+    )
     p.add_argument("gradebook", type=Path, metavar="GRADEBOOK.csv", help="Canvas: Grades, Export")
     p.add_argument("batch_out", type=Path, metavar="OUT_DIR", help="the folder `grade --out` wrote")
-    p.add_argument("--column", required=True, help="the assignment column to fill (with or without its ' (id)')")
-    p.add_argument("--id-column", required=True, help="the column the submissions are named by, e.g. 'SIS Login ID'")
-    p.add_argument("--out", type=Path, help="where to write the file to import (default OUT_DIR/canvas-import.csv)")
+    p.add_argument(
+        "--column",
+        required=True,
+        help="the assignment column to fill (with or without its ' (id)')",
+    )
+    p.add_argument(
+        "--id-column",
+        required=True,
+        help="the column the submissions are named by, e.g. 'SIS Login ID'",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        help="where to write the file to import (default OUT_DIR/canvas-import.csv)",
+    )
     p.set_defaults(func=cmd_canvas)

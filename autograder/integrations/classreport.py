@@ -16,6 +16,7 @@ each submission took to grade (``execution_time``).
 A test's unit, tier and mistake come from its ``extra_data`` ({"unit", "tier", "mistake"}),
 else from ``tags`` = [unit, tier] (no mistake known then).
 """
+
 from __future__ import annotations
 
 import base64
@@ -50,10 +51,14 @@ class ClassStats:
     names: list[str]  # graded submissions, sorted
     units: list[str]  # units.toml order, then any others in the order met
     unit_max: dict[str, float]
-    unit_scores: dict[str, dict[str, float]]  # unit -> {name: points}, for submissions that had the unit
+    unit_scores: dict[
+        str, dict[str, float]
+    ]  # unit -> {name: points}, for submissions that had the unit
     totals: dict[str, tuple[float, float]]  # name -> (score, max_score)
     tests: list[PassRate]
-    mistakes: list[tuple[str, str, list[str]]]  # (unit, mistake, names), most made first within a unit
+    mistakes: list[
+        tuple[str, str, list[str]]
+    ]  # (unit, mistake, names), most made first within a unit
     first_failed: dict[str, list[str]]  # unit (or NO_FAILURE) -> names, units.toml order
     times: dict[str, float | None]  # name -> execution_time (None when the file has none)
     errors: dict[str, str] = field(default_factory=dict)  # unreadable results files
@@ -66,6 +71,7 @@ def collect(docs: dict[str, dict], errors: dict[str, str] | None = None) -> Clas
     """The class's numbers from {name: results document}: a pure function of the documents."""
     try:
         from ..units import UNITS
+
         order = [u.id for u in UNITS]
     except Exception:  # a kit without units.toml still gets a report, units in the order met
         order = []
@@ -89,7 +95,9 @@ def collect(docs: dict[str, dict], errors: dict[str, str] | None = None) -> Clas
             passed = t.get("status", "passed" if score >= max_score else "failed") == "passed"
             max_total += max_score
             per_unit_max[unit] = per_unit_max.get(unit, 0.0) + max_score
-            unit_scores.setdefault(unit, {})[name] = round(unit_scores.get(unit, {}).get(name, 0.0) + score, 4)
+            unit_scores.setdefault(unit, {})[name] = round(
+                unit_scores.get(unit, {}).get(name, 0.0) + score, 4
+            )
             unit_full.setdefault(unit, {}).setdefault(name, True)
             if not passed:
                 unit_full[unit][name] = False
@@ -110,11 +118,25 @@ def collect(docs: dict[str, dict], errors: dict[str, str] | None = None) -> Clas
         first = next((u for u in units if unit_full.get(u, {}).get(name) is False), NO_FAILURE)
         first_failed.setdefault(first, []).append(name)
     first_failed = dict(sorted(first_failed.items(), key=lambda kv: rank.get(kv[0], len(rank))))
-    mistakes = sorted(((u, m, sorted(ns)) for (u, m), ns in made.items()),
-                      key=lambda x: (rank.get(x[0], len(rank)), -len(x[2]), x[1]))
-    ordered_tests = sorted(tests.values(), key=lambda t: rank.get(t.unit, len(rank)))  # stable: first-met order
-    return ClassStats(names, units, unit_max, unit_scores, totals, ordered_tests, mistakes, first_failed,
-                      times, dict(errors or {}))
+    mistakes = sorted(
+        ((u, m, sorted(ns)) for (u, m), ns in made.items()),
+        key=lambda x: (rank.get(x[0], len(rank)), -len(x[2]), x[1]),
+    )
+    ordered_tests = sorted(
+        tests.values(), key=lambda t: rank.get(t.unit, len(rank))
+    )  # stable: first-met order
+    return ClassStats(
+        names,
+        units,
+        unit_max,
+        unit_scores,
+        totals,
+        ordered_tests,
+        mistakes,
+        first_failed,
+        times,
+        dict(errors or {}),
+    )
 
 
 def slug(text: str) -> str:
@@ -153,12 +175,23 @@ def figures(stats: ClassStats) -> dict[str, tuple[str, bytes]]:
         return fig
 
     total_max = max((m for _, m in stats.totals.values()), default=0)
-    save(histogram([s for s, _ in stats.totals.values()], total_max, f"total score (n = {len(stats.names)})",
-                   "points"), "total.png", "Total score")
+    save(
+        histogram(
+            [s for s, _ in stats.totals.values()],
+            total_max,
+            f"total score (n = {len(stats.names)})",
+            "points",
+        ),
+        "total.png",
+        "Total score",
+    )
     for unit in stats.units:
         scores = list(stats.unit_scores.get(unit, {}).values())
-        save(histogram(scores, stats.unit_max.get(unit, 0), f"{unit} (n = {len(scores)})", "points"),
-             f"unit-{slug(unit)}.png", f"Score distribution: {unit}")
+        save(
+            histogram(scores, stats.unit_max.get(unit, 0), f"{unit} (n = {len(scores)})", "points"),
+            f"unit-{slug(unit)}.png",
+            f"Score distribution: {unit}",
+        )
 
     labels = list(stats.first_failed)
     fig, ax = plt.subplots(figsize=(5.5, 0.35 * len(labels) + 1.1))
@@ -173,42 +206,73 @@ def figures(stats: ClassStats) -> dict[str, tuple[str, bytes]]:
     save(fig, "first-failed.png", "The unit each submission failed first")
 
     known = [t for t in stats.times.values() if t is not None]
-    save(histogram(known, max(known, default=1) * 1.05, f"grading time (n = {len(known)})", "seconds"),
-         "time.png", "Time each submission took to grade")
+    save(
+        histogram(
+            known, max(known, default=1) * 1.05, f"grading time (n = {len(known)})", "seconds"
+        ),
+        "time.png",
+        "Time each submission took to grade",
+    )
     return out
 
 
-def render(stats: ClassStats, figs: dict[str, tuple[str, bytes]], title: str = "Class report") -> str:
+def render(
+    stats: ClassStats, figs: dict[str, tuple[str, bytes]], title: str = "Class report"
+) -> str:
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    uri = {f: "data:image/png;base64," + base64.b64encode(png).decode("ascii") for f, (_, png) in figs.items()}
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    uri = {
+        f: "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        for f, (_, png) in figs.items()
+    }
     n = len(stats.names)
     units = []
     for u in stats.units:
         scores = list(stats.unit_scores.get(u, {}).values())
         top = stats.unit_max.get(u, 0)
-        units.append({"id": u, "max": top, "n": len(scores),
-                      "mean": statistics.fmean(scores) if scores else 0.0,
-                      "median": statistics.median(scores) if scores else 0.0,
-                      "full": sum(s >= top for s in scores),
-                      "figure": uri[f"unit-{slug(u)}.png"], "caption": figs[f"unit-{slug(u)}.png"][0]})
+        units.append(
+            {
+                "id": u,
+                "max": top,
+                "n": len(scores),
+                "mean": statistics.fmean(scores) if scores else 0.0,
+                "median": statistics.median(scores) if scores else 0.0,
+                "full": sum(s >= top for s in scores),
+                "figure": uri[f"unit-{slug(u)}.png"],
+                "caption": figs[f"unit-{slug(u)}.png"][0],
+            }
+        )
     totals = [s for s, _ in stats.totals.values()]
     known = {k: v for k, v in stats.times.items() if v is not None}
-    timed = sorted(stats.names, key=lambda k: -(stats.times[k] if stats.times[k] is not None else -1))
+    timed = sorted(
+        stats.names, key=lambda k: -(stats.times[k] if stats.times[k] is not None else -1)
+    )
     return env.get_template("report.html.j2").render(
-        title=title, stats=stats, n=n, units=units,
+        title=title,
+        stats=stats,
+        n=n,
+        units=units,
         total_max=max((m for _, m in stats.totals.values()), default=0),
         total_mean=statistics.fmean(totals) if totals else 0.0,
         total_median=statistics.median(totals) if totals else 0.0,
-        mistakes=[{"unit": u, "mistake": m, "names": ns, "sentence": stats.sentence(u, m, ns)}
-                  for u, m, ns in stats.mistakes],
+        mistakes=[
+            {"unit": u, "mistake": m, "names": ns, "sentence": stats.sentence(u, m, ns)}
+            for u, m, ns in stats.mistakes
+        ],
         first_failed=[{"unit": k, "names": v} for k, v in stats.first_failed.items()],
         timed=[{"name": k, "time": stats.times[k], "score": stats.totals[k][0]} for k in timed],
         time_median=statistics.median(known.values()) if known else None,
         time_max=max(known.values()) if known else None,
-        fig=uri, captions={f: c for f, (c, _) in figs.items()})
+        fig=uri,
+        captions={f: c for f, (c, _) in figs.items()},
+    )
 
 
 def write_mistakes_csv(stats: ClassStats, path: Path) -> None:
@@ -216,8 +280,16 @@ def write_mistakes_csv(stats: ClassStats, path: Path) -> None:
         w = csv.writer(f)
         w.writerow(["unit", "mistake", "submissions", "of", "sentence", "names"])
         for unit, mistake, names in stats.mistakes:
-            w.writerow([unit, mistake, len(names), len(stats.names), stats.sentence(unit, mistake, names),
-                        ";".join(names)])
+            w.writerow(
+                [
+                    unit,
+                    mistake,
+                    len(names),
+                    len(stats.names),
+                    stats.sentence(unit, mistake, names),
+                    ";".join(names),
+                ]
+            )
 
 
 def build_report(out_dir: Path) -> dict[str, Path]:
@@ -225,7 +297,9 @@ def build_report(out_dir: Path) -> dict[str, Path]:
     out_dir = Path(out_dir)
     docs, errors = read_batch(out_dir)
     if not docs:
-        raise FileNotFoundError(f"no results files under {out_dir / 'results'} (grade a batch with --out first)")
+        raise FileNotFoundError(
+            f"no results files under {out_dir / 'results'} (grade a batch with --out first)"
+        )
     stats = collect(docs, errors)
     figs = figures(stats)
     folder = out_dir / "report"
@@ -251,10 +325,14 @@ def cmd_report(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except ImportError as exc:
-        print(f"error: the report needs {exc.name}: pip install -e '.[instructor]'", file=sys.stderr)
+        print(
+            f"error: the report needs {exc.name}: pip install -e '.[instructor]'", file=sys.stderr
+        )
         return 2
-    print(f"wrote {written['report.html']} (self-contained), {written['mistakes.csv']} and "
-          f"{len(written) - 2} figures in {args.out_dir / 'report'}")
+    print(
+        f"wrote {written['report.html']} (self-contained), {written['mistakes.csv']} and "
+        f"{len(written) - 2} figures in {args.out_dir / 'report'}"
+    )
     if args.canvas:
         from .canvas import fill_canvas
 
@@ -263,7 +341,9 @@ def cmd_report(args) -> int:
             return 2
         target = args.out_dir / "canvas-import.csv"
         try:
-            outcome = fill_canvas(args.canvas, args.out_dir, args.canvas_column, args.canvas_id_column, target)
+            outcome = fill_canvas(
+                args.canvas, args.out_dir, args.canvas_column, args.canvas_id_column, target
+            )
         except (KeyError, ValueError) as exc:
             print(f"error: {exc.args[0]}", file=sys.stderr)
             return 2
@@ -272,11 +352,22 @@ def cmd_report(args) -> int:
 
 
 def add_command(sub) -> None:
-    p = sub.add_parser("report", help="a class report (HTML, figures, mistakes.csv) from a graded batch's OUT_DIR")
+    p = sub.add_parser(
+        "report", help="a class report (HTML, figures, mistakes.csv) from a graded batch's OUT_DIR"
+    )
     p.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="the folder `grade --out` wrote")
-    p.add_argument("--canvas", type=Path, metavar="GRADEBOOK.csv",
-                   help="also fill this Canvas gradebook export into OUT_DIR/canvas-import.csv")
-    p.add_argument("--canvas-column", metavar="NAME", help="the gradebook's assignment column to fill")
-    p.add_argument("--canvas-id-column", metavar="NAME",
-                   help="the gradebook column holding what the submissions are named by (e.g. 'SIS Login ID')")
+    p.add_argument(
+        "--canvas",
+        type=Path,
+        metavar="GRADEBOOK.csv",
+        help="also fill this Canvas gradebook export into OUT_DIR/canvas-import.csv",
+    )
+    p.add_argument(
+        "--canvas-column", metavar="NAME", help="the gradebook's assignment column to fill"
+    )
+    p.add_argument(
+        "--canvas-id-column",
+        metavar="NAME",
+        help="the gradebook column holding what the submissions are named by (e.g. 'SIS Login ID')",
+    )
     p.set_defaults(func=cmd_report)

@@ -10,6 +10,7 @@ compared in this process; each test cell's grade in the gradebook gets the point
 earned, the way nbgrader's autograde stores them, so `nbgrader export` and the formgrader
 see them. A feedback page per notebook goes where `nbgrader release_feedback` looks.
 """
+
 from __future__ import annotations
 
 import html
@@ -74,32 +75,52 @@ def feedback_page(title: str, doc: dict) -> str:
         tests = [t for t in doc["tests"] if test_unit(t) == uid]
         out_of = round(sum(t["max_score"] for t in tests), 4)
         rows.append(f"<h2>{html.escape(uid)}: {got:g} / {out_of:g} points</h2>")
-        rows += [f"<p><b>{html.escape(t['name'].split(': ', 1)[1])}</b>: {html.escape(t['output'])}</p>"
-                 for t in tests if t["status"] == "failed"]
-    return (f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head><body>"
-            f"<h1>{html.escape(title)}</h1><p>{html.escape(doc['output'])}</p>\n" + "\n".join(rows) + "\n</body></html>\n")  # noqa: E501
+        rows += [
+            f"<p><b>{html.escape(t['name'].split(': ', 1)[1])}</b>: {html.escape(t['output'])}</p>"
+            for t in tests
+            if t["status"] == "failed"
+        ]
+    return (
+        f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head><body>"
+        f"<h1>{html.escape(title)}</h1><p>{html.escape(doc['output'])}</p>\n"
+        + "\n".join(rows)
+        + "\n</body></html>\n"
+    )
 
 
-def grade_course(course: Path, assignments: list[str] | None = None, students: list[str] | None = None,
-                 out: Path | None = None, jobs: int = 1, progress=sys.stderr, **options) -> dict:
+def grade_course(
+    course: Path,
+    assignments: list[str] | None = None,
+    students: list[str] | None = None,
+    out: Path | None = None,
+    jobs: int = 1,
+    progress=sys.stderr,
+    **options,
+) -> dict:
     """Grade every submission of ``assignments`` (default: all of the course's), write the
     gradebook and feedback pages; return {"student/assignment": score or error text}."""
     from nbgrader.api import Gradebook
     from sqlalchemy.exc import SAWarning
+
     coursedir = course_directory(Path(course))
     with Gradebook(coursedir.db_url, course_id=coursedir.course_id) as gb:
         known = {a.name for a in gb.assignments}
     wanted = assignments or [a for a in ASSIGNMENTS if a in known]
     missing = [a for a in wanted if a not in known]
     if missing:
-        raise LookupError(f"the gradebook has no assignment {missing[0]}: run `nbgrader generate_assignment "
-                          f"{missing[0]}` in {course} first")
+        raise LookupError(
+            f"the gradebook has no assignment {missing[0]}: run `nbgrader generate_assignment "
+            f"{missing[0]}` in {course} first"
+        )
     subs = submitted(coursedir, wanted, students)
     with tempfile.TemporaryDirectory(prefix="nnkit-course-") as tmp:
         out = Path(out or tmp)
         counts = grade_all(subs, out, jobs, progress, **options)
         outcome: dict[str, float | str] = {}
-        with Gradebook(coursedir.db_url, course_id=coursedir.course_id) as gb, warnings.catch_warnings():
+        with (
+            Gradebook(coursedir.db_url, course_id=coursedir.course_id) as gb,
+            warnings.catch_warnings(),
+        ):
             # nbgrader's own add_submission warns about its session on every new submission: harmless
             warnings.simplefilter("ignore", SAWarning)
             for name, folder in subs.items():
@@ -110,8 +131,16 @@ def grade_course(course: Path, assignments: list[str] | None = None, students: l
                 doc = json.loads((out / "results" / f"{name}.json").read_text())
                 write_scores(gb, student, assignment, folder, doc)
                 for nb in sorted(folder.glob("*.ipynb")):
-                    page = Path(coursedir.root) / coursedir.feedback_directory / student / assignment / f"{nb.stem}.html"  # noqa: E501
+                    page = (
+                        Path(coursedir.root)
+                        / coursedir.feedback_directory
+                        / student
+                        / assignment
+                        / f"{nb.stem}.html"
+                    )
                     page.parent.mkdir(parents=True, exist_ok=True)
-                    page.write_text(feedback_page(f"{assignment}, {student}: graded in the sandbox", doc))
+                    page.write_text(
+                        feedback_page(f"{assignment}, {student}: graded in the sandbox", doc)
+                    )
                 outcome[name] = doc["score"]
     return outcome

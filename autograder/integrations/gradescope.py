@@ -4,6 +4,7 @@ reference, zipped so that Gradescope's /autograder/source is a runnable copy of 
 Learners never see this zip (it holds the reference and the hidden tests); the solutions
 and the kit's own tests are left out of it.
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -40,14 +41,28 @@ fi
 def bundle_files() -> dict[str, bytes]:
     """{path in the zip: content}: the grader package (without the solutions a regular install
     carries), the hidden reference, and the kit's given files."""
-    files: dict[str, bytes] = {"setup.sh": SETUP_SH.encode(), "run_autograder": RUN_AUTOGRADER.encode()}
+    files: dict[str, bytes] = {
+        "setup.sh": SETUP_SH.encode(),
+        "run_autograder": RUN_AUTOGRADER.encode(),
+    }
     sources = package_files(PACKAGE, skip=lambda rel: rel.startswith("autograder/_course/"))
     sources.update(package_files(reference_package()))
-    for name in ["mnist.py", "neural_network.py"]:  # the stub: a notebook's answers are read back into it
+    for name in [
+        "mnist.py",
+        "neural_network.py",
+    ]:  # the stub: a notebook's answers are read back into it
         sources[f"exercises/{name}"] = EXERCISES / name
-    sources.update({f"exercises/data/{p.name}": p for p in sorted((EXERCISES / "data").iterdir()) if p.is_file()})
+    sources.update(
+        {
+            f"exercises/data/{p.name}": p
+            for p in sorted((EXERCISES / "data").iterdir())
+            if p.is_file()
+        }
+    )
     files.update({name: path.read_bytes() for name, path in sources.items()})
-    deps = dependencies() + ["nbformat>=5"]  # a notebook uploaded from the nbgrader course is graded too
+    deps = dependencies() + [
+        "nbformat>=5"
+    ]  # a notebook uploaded from the nbgrader course is graded too
     files["requirements.txt"] = ("\n".join(deps) + "\n").encode()
     return files
 

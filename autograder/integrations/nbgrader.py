@@ -12,6 +12,7 @@ In-kernel checks run in the student's own kernel, which the student's code can t
 ``python -m autograder grade`` reads a submitted notebook back into the kit's files
 (``autograder.grading.notebooks``) and grades it in the sandbox instead.
 """
+
 from __future__ import annotations
 
 import ast
@@ -41,8 +42,15 @@ class NamespaceRunner:
     def call(self, module: str, function: str, kwargs: dict, timeout: float | None = None):
         fn = self.namespace.get(function)
         if not callable(fn):
-            return Outcome("raised", detail={"type": "NameError", "message": (
-                f"the notebook defines no function {function}: run the cell that defines it first")})
+            return Outcome(
+                "raised",
+                detail={
+                    "type": "NameError",
+                    "message": (
+                        f"the notebook defines no function {function}: run the cell that defines it first"
+                    ),
+                },
+            )
         request = {"module": module, "function": function, "kwargs": kwargs, "callable": fn}
         return outcome_from_reply(worker.run_call(request, str(Path.cwd())))
 
@@ -78,9 +86,15 @@ def check(unit_id: str, namespace: dict, tiers=("public",)) -> float:
 
 # --- writing the course ---------------------------------------------------------------------
 
+
 def _meta(name: str, *, solution=False, grade=False, locked=False, points=None) -> dict:
-    meta = {"grade": grade, "grade_id": grade_id(name), "locked": locked, "schema_version": 3,
-            "solution": solution}
+    meta = {
+        "grade": grade,
+        "grade_id": grade_id(name),
+        "locked": locked,
+        "schema_version": 3,
+        "solution": solution,
+    }
     if points is not None:
         meta["points"] = points
     return {"nbgrader": meta}
@@ -90,17 +104,21 @@ def _parts(path: Path) -> tuple[str, str]:
     """(module docstring, everything after the imports) of a solution file."""
     text = path.read_text()
     doc = ast.get_docstring(ast.parse(text)) or ""
-    body = [src for n, src in _spans(text) if not isinstance(n, (ast.Import, ast.ImportFrom))
-            and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))
-            and not (isinstance(n, ast.If) and "__main__" in ast.unparse(n.test))]
+    body = [
+        src
+        for n, src in _spans(text)
+        if not isinstance(n, (ast.Import, ast.ImportFrom))
+        and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))
+        and not (isinstance(n, ast.If) and "__main__" in ast.unparse(n.test))
+    ]
     return doc, "\n\n\n".join(body)
 
 
 FORMULAS = {
     "conv2d": r"$$\text{out}[i, j] = \sum_{m=0}^{k_h-1} \sum_{n=0}^{k_w-1} I[i s + m,\, j s + n]\, F[m, n],"
-              r"\qquad H' = \left\lfloor \frac{H - k_h}{s} \right\rfloor + 1$$",
+    r"\qquad H' = \left\lfloor \frac{H - k_h}{s} \right\rfloor + 1$$",
     "max_pool": r"$$\text{out}[i, j, c] = \max_{0 \le m, n < \text{size}} X[i s + m,\, j s + n,\, c],"
-                r"\qquad H' = \left\lfloor \frac{H - \text{size}}{s} \right\rfloor + 1$$",
+    r"\qquad H' = \left\lfloor \frac{H - \text{size}}{s} \right\rfloor + 1$$",
 }
 
 
@@ -118,37 +136,63 @@ def notebook(assignment: str):
     import nbformat.v4 as nbf
 
     solutions = SOLUTIONS
-    cells = [nbf.new_markdown_cell(
-                 f"# Learn Deep Learning with NumPy, {'Part 4.2' if assignment == 'part4_2' else 'Part 4.3'}\n\n"
-                 "Fill in every cell that says `YOUR CODE HERE`, then run the test cell below it. "
-                 "`conv2d` is cross-correlation, as the post's formula says (the kernel is not flipped); "
-                 "`max_pool`'s output size is `(H - size) // stride + 1` and a `(H, W, 1)` input keeps its "
-                 "channel axis.", metadata=_meta("intro", locked=True)),
-             *[nbf.new_code_cell(source, metadata=_meta(gid, locked=True)) for gid, source in given_cells().items()]]
+    cells = [
+        nbf.new_markdown_cell(
+            f"# Learn Deep Learning with NumPy, {'Part 4.2' if assignment == 'part4_2' else 'Part 4.3'}\n\n"
+            "Fill in every cell that says `YOUR CODE HERE`, then run the test cell below it. "
+            "`conv2d` is cross-correlation, as the post's formula says (the kernel is not flipped); "
+            "`max_pool`'s output size is `(H - size) // stride + 1` and a `(H, W, 1)` input keeps its "
+            "channel axis.",
+            metadata=_meta("intro", locked=True),
+        ),
+        *[
+            nbf.new_code_cell(source, metadata=_meta(gid, locked=True))
+            for gid, source in given_cells().items()
+        ],
+    ]
     for dep in earlier_units(assignment):
         unit = BY_ID[dep]
-        cells.append(nbf.new_markdown_cell(f"Your `{dep}` from the earlier part (not graded again here).",
-                                           metadata=_meta(f"{dep}_note", locked=True)))
-        cells.append(nbf.new_code_cell(_function(solutions / unit.file, unit.function),
-                                       metadata=_meta(f"{dep}_earlier", solution=True)))
+        cells.append(
+            nbf.new_markdown_cell(
+                f"Your `{dep}` from the earlier part (not graded again here).",
+                metadata=_meta(f"{dep}_note", locked=True),
+            )
+        )
+        cells.append(
+            nbf.new_code_cell(
+                _function(solutions / unit.file, unit.function),
+                metadata=_meta(f"{dep}_earlier", solution=True),
+            )
+        )
     for uid in ASSIGNMENTS[assignment]:
         unit = BY_ID[uid]
         if unit.is_library:
             statement, answer = FORMULAS[uid], _function(solutions / unit.file, unit.function)
         else:
             statement, answer = _parts(solutions / unit.file)
-        cells.append(nbf.new_markdown_cell(f"## {unit.title} ({unit.points} points)\n\n{statement}",
-                                           metadata=_meta(f"{uid}_statement", locked=True)))
+        cells.append(
+            nbf.new_markdown_cell(
+                f"## {unit.title} ({unit.points} points)\n\n{statement}",
+                metadata=_meta(f"{uid}_statement", locked=True),
+            )
+        )
         cells.append(nbf.new_code_cell(answer, metadata=_meta(f"{uid}_answer", solution=True)))
         test = TEST_CELL.format(uid=uid)
-        cells.append(nbf.new_code_cell(test, metadata=_meta(f"test_{uid}", grade=True, locked=True,
-                                                             points=unit.points)))
+        cells.append(
+            nbf.new_code_cell(
+                test, metadata=_meta(f"test_{uid}", grade=True, locked=True, points=unit.points)
+            )
+        )
     nb = nbf.new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     return nb
 
 
-CONFIG = '''# Written by `python -m autograder nbgrader`. Run nbgrader commands from this folder.
+CONFIG = """# Written by `python -m autograder nbgrader`. Run nbgrader commands from this folder.
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
@@ -163,7 +207,7 @@ c.Execute.kernel_name = "python3"
 c.OverwriteCells.add_missing_cells = True
 # Feedback shows neither the hidden test lines nor tracebacks that would quote them.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, ShortTracebacks, CSSHTMLHeaderPreprocessor]
-'''
+"""
 
 
 def _short_tracebacks_class():
@@ -205,5 +249,3 @@ def write_course(course: Path) -> list[Path]:
         shutil.copytree(EXERCISES / "data", folder / "data", dirs_exist_ok=True)
         written.append(path)
     return written
-
-

@@ -19,6 +19,7 @@ The conversion is a pure function, :func:`to_prairielearn`, of the kit's Gradesc
 document and the feedback pictures; ``schemas/prairielearn-results.schema.json`` describes the
 format (written from PrairieLearn's docs; provenance in the schema).
 """
+
 from __future__ import annotations
 
 import base64
@@ -35,9 +36,11 @@ DEFAULT_IMAGE = "numpy-cnn-kit/pl-grader:0.1.0"
 DEFAULT_TIMEOUT = 120  # s: a normal submission takes a few seconds; hangs cost 10 s per function
 PICTURE = re.compile(r"\s*\(picture: ([^()]+?\.png)\)\s*$")
 
-CRASH_MESSAGE = ("The autograder could not finish grading this submission, so it was not graded: no points "
-                 "were given and no attempt was used. Please submit again; if this keeps happening, tell "
-                 "your instructor.")
+CRASH_MESSAGE = (
+    "The autograder could not finish grading this submission, so it was not graded: no points "
+    "were given and no attempt was used. Please submit again; if this keeps happening, tell "
+    "your instructor."
+)
 
 
 def to_prairielearn(results_json_doc: dict, images: dict | None = None, output: str = "") -> dict:
@@ -54,15 +57,25 @@ def to_prairielearn(results_json_doc: dict, images: dict | None = None, output: 
     tests, pictures, left_out, used = [], [], 0, 0
     for t in doc.get("tests", []):
         name = str(t.get("name", "test"))
-        message = PICTURE.sub("", str(t.get("output", "")))  # a path in the grader's container means nothing here
+        message = PICTURE.sub(
+            "", str(t.get("output", ""))
+        )  # a path in the grader's container means nothing here
         extra = t.get("extra_data") or {}
         tags = t.get("tags") or []
         tier = extra.get("tier") or (tags[1] if len(tags) > 1 else "")
-        notes = [f"{tier} test" if tier else "", f"mistake: {extra['mistake']}" if extra.get("mistake") else ""]
-        tests.append({"name": name, "points": float(t.get("score", 0) or 0),
-                      "max_points": float(t.get("max_score", 0) or 0),
-                      "message": message if t.get("status") != "passed" else (message or "passed"),
-                      "output": "; ".join(n for n in notes if n)})
+        notes = [
+            f"{tier} test" if tier else "",
+            f"mistake: {extra['mistake']}" if extra.get("mistake") else "",
+        ]
+        tests.append(
+            {
+                "name": name,
+                "points": float(t.get("score", 0) or 0),
+                "max_points": float(t.get("max_score", 0) or 0),
+                "message": message if t.get("status") != "passed" else (message or "passed"),
+                "output": "; ".join(n for n in notes if n),
+            }
+        )
         png = images.get(name)
         if png is None:
             continue
@@ -77,10 +90,17 @@ def to_prairielearn(results_json_doc: dict, images: dict | None = None, output: 
     score = float(doc.get("score", 0) or 0)
     message = str(doc.get("output", ""))
     if left_out:
-        message += (f" {left_out} more picture(s) of failed checks were left out to keep within PrairieLearn's "
-                    "1 MB limit.")
-    result = {"gradable": True, "score": min(1.0, max(0.0, score / total)) if total else 0.0,
-              "message": message.strip(), "output": output[-OUTPUT_LIMIT:], "tests": tests}
+        message += (
+            f" {left_out} more picture(s) of failed checks were left out to keep within PrairieLearn's "
+            "1 MB limit."
+        )
+    result = {
+        "gradable": True,
+        "score": min(1.0, max(0.0, score / total)) if total else 0.0,
+        "message": message.strip(),
+        "output": output[-OUTPUT_LIMIT:],
+        "tests": tests,
+    }
     if pictures:
         result["images"] = pictures
     return result
@@ -88,8 +108,14 @@ def to_prairielearn(results_json_doc: dict, images: dict | None = None, output: 
 
 def not_gradable(reason: str, log: str = "") -> dict:
     """Fail closed: what run.sh writes when the grader itself could not finish."""
-    return {"gradable": False, "score": 0.0, "message": CRASH_MESSAGE, "format_errors": [CRASH_MESSAGE],
-            "output": f"{reason}\n{log[-OUTPUT_LIMIT:]}".strip(), "tests": []}
+    return {
+        "gradable": False,
+        "score": 0.0,
+        "message": CRASH_MESSAGE,
+        "format_errors": [CRASH_MESSAGE],
+        "output": f"{reason}\n{log[-OUTPUT_LIMIT:]}".strip(),
+        "tests": [],
+    }
 
 
 def feedback_images(doc: dict, feedback_dir: Path | None = None) -> dict[str, Path]:
@@ -108,12 +134,20 @@ def feedback_images(doc: dict, feedback_dir: Path | None = None) -> dict[str, Pa
     return found
 
 
-def convert(gradescope_json: Path, feedback_dir: Path, out_json: Path, log: Path | None = None) -> dict:
+def convert(
+    gradescope_json: Path, feedback_dir: Path, out_json: Path, log: Path | None = None
+) -> dict:
     doc = json.loads(Path(gradescope_json).read_text(encoding="utf-8"))
-    printed = Path(log).read_text(encoding="utf-8", errors="replace") if log and Path(log).is_file() else ""
+    printed = (
+        Path(log).read_text(encoding="utf-8", errors="replace")
+        if log and Path(log).is_file()
+        else ""
+    )
     result = to_prairielearn(doc, feedback_images(doc, feedback_dir), printed)
     text = json.dumps(result)
-    if len(text.encode()) > PL_LIMIT:  # the text alone too long: keep the points, drop the long parts
+    if (
+        len(text.encode()) > PL_LIMIT
+    ):  # the text alone too long: keep the points, drop the long parts
         result.pop("images", None)
         result["output"] = ""
         for t in result["tests"]:
@@ -178,20 +212,30 @@ CMD ["/grader/run.sh"]
 
 
 def info_json(image: str = DEFAULT_IMAGE, timeout: int = DEFAULT_TIMEOUT) -> dict:
-    return {"gradingMethod": "External", "singleVariant": True,
-            "externalGradingOptions": {"enabled": True, "image": image, "entrypoint": "/grader/run.sh",
-                                       "timeout": timeout, "enableNetworking": False}}
+    return {
+        "gradingMethod": "External",
+        "singleVariant": True,
+        "externalGradingOptions": {
+            "enabled": True,
+            "image": image,
+            "entrypoint": "/grader/run.sh",
+            "timeout": timeout,
+            "enableNetworking": False,
+        },
+    }
 
 
 def question_html() -> str:
     from ..units import UNITS
 
     files = list(dict.fromkeys(u.file for u in UNITS))
-    return ("<pl-question-panel>\n  <p>Upload your <code>neural_network.py</code> and the exercise files you have "
-            "done (the others score 0).</p>\n</pl-question-panel>\n"
-            f'<pl-file-upload file-names="{files[0]}" optional-file-names="{", ".join(files[1:])}"></pl-file-upload>\n'
-            "<pl-submission-panel>\n  <pl-external-grader-results></pl-external-grader-results>\n"
-            "  <pl-file-preview></pl-file-preview>\n</pl-submission-panel>\n")
+    return (
+        "<pl-question-panel>\n  <p>Upload your <code>neural_network.py</code> and the exercise files you have "
+        "done (the others score 0).</p>\n</pl-question-panel>\n"
+        f'<pl-file-upload file-names="{files[0]}" optional-file-names="{", ".join(files[1:])}"></pl-file-upload>\n'
+        "<pl-submission-panel>\n  <pl-external-grader-results></pl-external-grader-results>\n"
+        "  <pl-file-preview></pl-file-preview>\n</pl-submission-panel>\n"
+    )
 
 
 def build(out_dir: Path, image: str = DEFAULT_IMAGE, timeout: int = DEFAULT_TIMEOUT) -> list[str]:
@@ -200,8 +244,11 @@ def build(out_dir: Path, image: str = DEFAULT_IMAGE, timeout: int = DEFAULT_TIME
     from .gradescope import bundle_files
 
     out_dir = Path(out_dir)
-    files = {f"grader/{name}": data for name, data in bundle_files().items()
-             if name not in ("setup.sh", "run_autograder")}
+    files = {
+        f"grader/{name}": data
+        for name, data in bundle_files().items()
+        if name not in ("setup.sh", "run_autograder")
+    }
     files["grader/run.sh"] = RUN_SH.encode()
     files["Containerfile"] = CONTAINERFILE.format(image=image).encode()
     files["info.json"] = (json.dumps(info_json(image, timeout), indent=2) + "\n").encode()
@@ -216,19 +263,32 @@ def build(out_dir: Path, image: str = DEFAULT_IMAGE, timeout: int = DEFAULT_TIME
 
 def cmd_prairielearn(args) -> int:
     names = build(args.out_dir, image=args.image, timeout=args.timeout)
-    print(f"wrote {args.out_dir}: Containerfile, info.json, question.html and grader/ ({len(names) - 3} files). "
-          f"Next: docker build -f {args.out_dir}/Containerfile -t {args.image} {args.out_dir}, push it to a "
-          "private registry, merge info.json into the question's info.json. The image holds the hidden "
-          "reference: never give it to learners.")
+    print(
+        f"wrote {args.out_dir}: Containerfile, info.json, question.html and grader/ ({len(names) - 3} files). "
+        f"Next: docker build -f {args.out_dir}/Containerfile -t {args.image} {args.out_dir}, push it to a "
+        "private registry, merge info.json into the question's info.json. The image holds the hidden "
+        "reference: never give it to learners."
+    )
     return 0
 
 
 def add_command(sub) -> None:
-    p = sub.add_parser("prairielearn", help="write a PrairieLearn external grader (Containerfile, run.sh, info.json)")
+    p = sub.add_parser(
+        "prairielearn",
+        help="write a PrairieLearn external grader (Containerfile, run.sh, info.json)",
+    )
     p.add_argument("out_dir", type=Path, metavar="OUT_DIR")
-    p.add_argument("--image", default=DEFAULT_IMAGE, help=f"the image name info.json names (default {DEFAULT_IMAGE})")
-    p.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT,
-                   help=f"PrairieLearn's timeout for a grading job, s (default {DEFAULT_TIMEOUT}; at most 600)")
+    p.add_argument(
+        "--image",
+        default=DEFAULT_IMAGE,
+        help=f"the image name info.json names (default {DEFAULT_IMAGE})",
+    )
+    p.add_argument(
+        "--timeout",
+        type=int,
+        default=DEFAULT_TIMEOUT,
+        help=f"PrairieLearn's timeout for a grading job, s (default {DEFAULT_TIMEOUT}; at most 600)",
+    )
     p.set_defaults(func=cmd_prairielearn)
 
 
@@ -238,7 +298,10 @@ def main(argv=None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m autograder.integrations.prairielearn")
     sub = parser.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("convert", help="the kit's results.json (+ feedback pictures) -> PrairieLearn's results.json")
+    c = sub.add_parser(
+        "convert",
+        help="the kit's results.json (+ feedback pictures) -> PrairieLearn's results.json",
+    )
     c.add_argument("gradescope_json", type=Path)
     c.add_argument("feedback_dir", type=Path)
     c.add_argument("out_json", type=Path)

@@ -4,6 +4,7 @@ and no reference, no solutions, no hidden tests (``python -m autograder release 
 The bundle is a small installable project: ``pip install -e . && pytest exercises`` works in
 it as in the full kit, and so do ``status``, ``hint`` and ``watch``.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,9 +17,15 @@ from ..units import UNITS
 
 # Left out of the learners' copy: the hidden cases, and the solutions a regular install carries.
 SECRET = ("autograder/units/*/hidden.py", "autograder/_course/*")
-GIVEN_EXERCISE_FILES = ["conftest.py", "tests/test_public.py", "mnist.py", "data/mnist_sample.npz", "data/README.md"]
+GIVEN_EXERCISE_FILES = [
+    "conftest.py",
+    "tests/test_public.py",
+    "mnist.py",
+    "data/mnist_sample.npz",
+    "data/README.md",
+]
 
-PYPROJECT = '''[build-system]
+PYPROJECT = """[build-system]
 requires = ["setuptools>=64"]
 build-backend = "setuptools.build_meta"
 
@@ -34,7 +41,7 @@ include = ["autograder*"]
 
 [tool.setuptools.package-data]
 autograder = ["units/units.toml", "integrations/schemas/*.json"]
-'''
+"""
 
 README = """# Exercises: conv2d, max_pool and a first CNN
 
@@ -69,7 +76,9 @@ def build(out: Path) -> list[str]:
 
     out = Path(out)
     out.mkdir(parents=True)
-    for name, path in package_files(PACKAGE, skip=lambda rel: any(fnmatch(rel, p) for p in SECRET)).items():
+    for name, path in package_files(
+        PACKAGE, skip=lambda rel: any(fnmatch(rel, p) for p in SECRET)
+    ).items():
         _copy(path, out / name)
     for name in GIVEN_EXERCISE_FILES + sorted({u.file for u in UNITS}):
         _copy(EXERCISES / name, out / "exercises" / name)
@@ -77,8 +86,9 @@ def build(out: Path) -> list[str]:
         version = metadata.version("numpy-cnn-kit")
     except metadata.PackageNotFoundError:
         version = "0.1.0"
-    (out / "pyproject.toml").write_text(PYPROJECT.format(
-        version=version, dependencies=json.dumps(dependencies())))  # JSON strings are TOML strings
+    (out / "pyproject.toml").write_text(
+        PYPROJECT.format(version=version, dependencies=json.dumps(dependencies()))
+    )  # JSON strings are TOML strings
     (out / "README.md").write_text(README)
     from .workflow import write as write_workflow  # the learners' template repository's CI
 

@@ -8,6 +8,7 @@ or an ignored stride would have returned); this module knows nothing of conv2d.
 The judging layer imports numpy only. What it judges (a returned ``Value``, a call's
 ``Outcome``) is read by attribute, so it needs nothing of the layer that ran the code.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -52,46 +53,72 @@ def shape_text(a) -> str:
 
 def describe_inputs(function: str, inputs: dict) -> str:
     """'conv2d(image 5x7, filter_kernel 3x2, stride=2)': the call, as a learner would write it."""
-    parts = [f"{k} {shape_text(v)}" if isinstance(v, np.ndarray) else f"{k}={v!r}" for k, v in inputs.items()]
+    parts = [
+        f"{k} {shape_text(v)}" if isinstance(v, np.ndarray) else f"{k}={v!r}"
+        for k, v in inputs.items()
+    ]
     return f"{function}({', '.join(parts)})"
 
 
 # --- the array check ---------------------------------------------------------------------
+
 
 def as_array(value, call: str) -> np.ndarray:
     """Type check: a real numpy.ndarray of numbers."""
     t = value.type
     if t == "numpy.ndarray":
         if value.array is None:
-            raise Failure(f"{call} returned an array of {value.text}; expected numbers (float or int).")
+            raise Failure(
+                f"{call} returned an array of {value.text}; expected numbers (float or int)."
+            )
         if value.array.dtype.kind in "bc":
-            raise Failure(f"{call} returned an array of {value.array.dtype} values; expected real numbers.")
+            raise Failure(
+                f"{call} returned an array of {value.array.dtype} values; expected real numbers."
+            )
         return value.array
     if t == "NoneType":
         raise Failure(f"{call} returned None: is the `return` statement missing?")
     if t == "numpy.matrix":
-        raise Failure(f"{call} returned a numpy.matrix; return a plain numpy.ndarray (np.asarray(result)).")
+        raise Failure(
+            f"{call} returned a numpy.matrix; return a plain numpy.ndarray (np.asarray(result))."
+        )
     if t in ("list", "tuple"):
         raise Failure(
             f"{call} returned a {t}, not a numpy.ndarray: build the output with np.zeros(...) "
-            "and fill it, or convert it with np.array(...).", "returns_list")
+            "and fill it, or convert it with np.array(...).",
+            "returns_list",
+        )
     if value.scalar:
         raise Failure(f"{call} returned a single number ({t} {value.text}) instead of an array.")
     if value.array is not None:  # an ndarray subclass
-        raise Failure(f"{call} returned a {t} (a subclass of numpy.ndarray); return a plain numpy.ndarray.")
+        raise Failure(
+            f"{call} returned a {t} (a subclass of numpy.ndarray); return a plain numpy.ndarray."
+        )
     raise Failure(f"{call} returned a {t}; expected a numpy.ndarray.")
 
 
-def check_array(value, expected: np.ndarray, *, call: str, mistakes: list[Mistake] = (),
-                rtol: float = RTOL, atol: float = ATOL, reveal: bool = True) -> np.ndarray:
+def check_array(
+    value,
+    expected: np.ndarray,
+    *,
+    call: str,
+    mistakes: list[Mistake] = (),
+    rtol: float = RTOL,
+    atol: float = ATOL,
+    reveal: bool = True,
+) -> np.ndarray:
     """Type, finiteness, shape, values. ``reveal=False`` (hidden tests) never prints expected values."""
     got = as_array(value, call)
     expected = np.asarray(expected, dtype=float)
     _check_finite(got, call)
     if got.shape != expected.shape:
         why, mistake = _why_shape(got, expected, mistakes)
-        raise Failure(f"{call}: expected shape {expected.shape}, got {got.shape}: {why}", mistake,
-                      got=got, expected=expected)
+        raise Failure(
+            f"{call}: expected shape {expected.shape}, got {got.shape}: {why}",
+            mistake,
+            got=got,
+            expected=expected,
+        )
     if got.dtype.itemsize < 8 and got.dtype.kind == "f":
         # float32 work: its rounding grows with the size of the terms summed, not of the result
         # (255-valued pixels times 0.1-sized filters cancelling to 0.09), so judge it on that scale.
@@ -100,10 +127,23 @@ def check_array(value, expected: np.ndarray, *, call: str, mistakes: list[Mistak
     if close.all():
         return got
     for m in mistakes:
-        if m.values is not None and m.values.shape == got.shape and np.allclose(got, m.values, rtol=rtol, atol=atol):
-            raise Failure(f"{call}: the shape is right but the values are not: {m.says}", m.id, got=got,
-                          expected=expected, shows=m.shows)
-    raise Failure(f"{call}: {_value_report(got, expected, close, rtol, atol, reveal)}", got=got, expected=expected)
+        if (
+            m.values is not None
+            and m.values.shape == got.shape
+            and np.allclose(got, m.values, rtol=rtol, atol=atol)
+        ):
+            raise Failure(
+                f"{call}: the shape is right but the values are not: {m.says}",
+                m.id,
+                got=got,
+                expected=expected,
+                shows=m.shows,
+            )
+    raise Failure(
+        f"{call}: {_value_report(got, expected, close, rtol, atol, reveal)}",
+        got=got,
+        expected=expected,
+    )
 
 
 def _check_finite(got: np.ndarray, call: str) -> None:
@@ -113,7 +153,8 @@ def _check_finite(got: np.ndarray, call: str) -> None:
         kind = "NaN" if np.isnan(got[first]) else "infinite"
         raise Failure(
             f"{call} returned {int(bad.sum())} non-finite value(s), the first ({kind}) at index {first}: "
-            "look for np.empty (uninitialised memory), a division by zero, or an overflow.")
+            "look for np.empty (uninitialised memory), a division by zero, or an overflow."
+        )
 
 
 def _why_shape(got: np.ndarray, expected: np.ndarray, mistakes) -> tuple[str, str | None]:
@@ -128,7 +169,9 @@ def shape_difference(g: tuple, e: tuple) -> str:
     """What differs between a returned shape ``g`` and the expected ``e``, axis by axis."""
     if len(g) != len(e):
         return f"expected a {len(e)}-D array, got a {len(g)}-D one."
-    wrong = [f"the {AXIS_NAMES[i]} should be {e[i]}, not {g[i]}" for i in range(len(e)) if g[i] != e[i]]
+    wrong = [
+        f"the {AXIS_NAMES[i]} should be {e[i]}, not {g[i]}" for i in range(len(e)) if g[i] != e[i]
+    ]
     return "; ".join(wrong) + "."
 
 
@@ -137,10 +180,13 @@ def _value_report(got, expected, close, rtol, atol, reveal) -> str:
     first = tuple(int(i) for i in np.argwhere(~close)[0])
     err = np.abs(got - expected)
     worst = tuple(int(i) for i in np.unravel_index(int(np.argmax(err)), err.shape))
-    at_first = (f"got {got[first]:.6g}, expected {expected[first]:.6g}" if reveal
-                else f"you returned {got[first]:.6g}")
-    return (f"{n_bad} of {n} values differ from the expected ones (compared with rtol={rtol:g}, atol={atol:g}); "
-            f"the first wrong value is at index {first}: {at_first}; the largest error is {err[worst]:.6g} "
-            f"at index {worst}.")
-
-
+    at_first = (
+        f"got {got[first]:.6g}, expected {expected[first]:.6g}"
+        if reveal
+        else f"you returned {got[first]:.6g}"
+    )
+    return (
+        f"{n_bad} of {n} values differ from the expected ones (compared with rtol={rtol:g}, atol={atol:g}); "
+        f"the first wrong value is at index {first}: {at_first}; the largest error is {err[worst]:.6g} "
+        f"at index {worst}."
+    )

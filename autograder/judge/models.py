@@ -14,6 +14,7 @@ A model that cannot say what its mistake does on some inputs raises ``Unknown``.
 ``value`` with ``type``/``array``) is what a prediction says. A diagnosis names a mistake only
 when its model fits the failing call and every extra discriminating call it is defined on.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -57,7 +58,12 @@ def _close(a: np.ndarray, b: np.ndarray) -> bool:
 def returned_array(outcome) -> np.ndarray | None:
     """The numbers an ok outcome returned as a plain ndarray, else None."""
     value = getattr(outcome, "value", None)
-    if outcome.status != "ok" or value is None or value.type != "numpy.ndarray" or value.array is None:
+    if (
+        outcome.status != "ok"
+        or value is None
+        or value.type != "numpy.ndarray"
+        or value.array is None
+    ):
         return None
     return np.asarray(value.array, dtype=float)
 
@@ -68,8 +74,13 @@ def fits(prediction, outcome) -> bool:
         return outcome.status == "raised"
     if isinstance(prediction, AsList):
         value = getattr(outcome, "value", None)
-        return (outcome.status == "ok" and value is not None and value.type == "list" and value.array is not None
-                and _close(np.asarray(value.array, dtype=float), prediction.values))
+        return (
+            outcome.status == "ok"
+            and value is not None
+            and value.type == "list"
+            and value.array is not None
+            and _close(np.asarray(value.array, dtype=float), prediction.values)
+        )
     got = returned_array(outcome)
     if got is None:
         return False
@@ -93,11 +104,14 @@ class Unknown(Exception):
     """Raised by a model that cannot say what its mistake does on these inputs."""
 
 
-def diagnose(models: list[Model], ref, function: str, first: tuple, extra: list[tuple]) -> list[Model]:
+def diagnose(
+    models: list[Model], ref, function: str, first: tuple, extra: list[tuple]
+) -> list[Model]:
     """The models that explain what came back: each predicts a visible mistake that fits the
     failing call ``first`` = (args, outcome), and fits every call of ``extra`` too (where it
     predicts the right answer, the learner's function must have given it; where it cannot say,
     raising ``Unknown``, that call is no evidence). ``ref`` has the right ``function``."""
+
     def fits_call(model, args, outcome, first_call):
         right = np.asarray(getattr(ref, function)(*args), dtype=float)
         try:
@@ -109,5 +123,8 @@ def diagnose(models: list[Model], ref, function: str, first: tuple, extra: list[
         return fits(p, outcome)
 
     args, outcome = first
-    return [m for m in models if fits_call(m, args, outcome, True)
-            and all(fits_call(m, a, o, False) for a, o in extra)]
+    return [
+        m
+        for m in models
+        if fits_call(m, args, outcome, True) and all(fits_call(m, a, o, False) for a, o in extra)
+    ]

@@ -3,6 +3,7 @@
 They run the same public tests as ``pytest exercises``, through the same worker, and say
 where the learner stands, what to do next, and what went wrong.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,22 +52,37 @@ def bar(fraction: float, width: int = 30) -> str:
 
 def render_status(results: list[Result], width: int = 100) -> str:
     by_unit = {u.id: [r for r in results if r.unit.id == u.id] for u in UNITS}
-    earned = {uid: BY_ID[uid].points * sum(r.passed for r in rs) / len(rs) for uid, rs in by_unit.items() if rs}
+    earned = {
+        uid: BY_ID[uid].points * sum(r.passed for r in rs) / len(rs)
+        for uid, rs in by_unit.items()
+        if rs
+    }
     total = sum(BY_ID[uid].points for uid in earned)
-    lines = [f"Progress {bar(sum(earned.values()) / total)} {sum(earned.values()):.0f} / {total:.0f} points "
-             "(public tests)", "",
-             f"{'unit':<9} {'state':<12} {'points':>7}  {'tests':>5}  file"]
+    lines = [
+        f"Progress {bar(sum(earned.values()) / total)} {sum(earned.values()):.0f} / {total:.0f} points "
+        "(public tests)",
+        "",
+        f"{'unit':<9} {'state':<12} {'points':>7}  {'tests':>5}  file",
+    ]
     for uid, rs in by_unit.items():
         if rs:
             unit = BY_ID[uid]
-            lines.append(f"{uid:<9} {unit_state(rs):<12} {earned[uid]:>3.0f}/{unit.points:<3} "
-                         f"{sum(r.passed for r in rs):>2}/{len(rs):<2}  {unit.file}")
+            lines.append(
+                f"{uid:<9} {unit_state(rs):<12} {earned[uid]:>3.0f}/{unit.points:<3} "
+                f"{sum(r.passed for r in rs):>2}/{len(rs):<2}  {unit.file}"
+            )
     todo = [r for r in results if not r.passed]
     if todo:
         first = todo[0]
         lines += ["", f"Next: {first.unit.id} ({first.unit.function} in {first.unit.file})."]
-        lines += textwrap.wrap(first.message, width, initial_indent="  ", subsequent_indent="  ",
-                               break_on_hyphens=False, break_long_words=False)
+        lines += textwrap.wrap(
+            first.message,
+            width,
+            initial_indent="  ",
+            subsequent_indent="  ",
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
         lines.append(f"  Stuck? python -m autograder hint {first.unit.id}")
     else:
         lines += ["", "Every public test passes. Well done!"]
@@ -74,6 +90,7 @@ def render_status(results: list[Result], width: int = 100) -> str:
 
 
 # --- hints ----------------------------------------------------------------------------------
+
 
 def hint(submission: Path, unit_id: str, reset: bool = False) -> str:
     """Reveal the unit's hints one more at a time; the count is kept in the submission folder."""
@@ -94,12 +111,15 @@ def hint(submission: Path, unit_id: str, reset: bool = False) -> str:
     if n < len(hints):
         out.append(f"(run the same command again for hint {n + 1})")
     elif SOLUTIONS.is_dir():
-        out.append(f"That was the last hint. `python -m autograder compare {unit_id}` shows the worked "
-                   "solution's output next to yours.")
+        out.append(
+            f"That was the last hint. `python -m autograder compare {unit_id}` shows the worked "
+            "solution's output next to yours."
+        )
     return "\n".join(out)
 
 
 # --- watch ----------------------------------------------------------------------------------
+
 
 def snapshot(submission: Path) -> dict[str, float]:
     return {p.name: p.stat().st_mtime for p in Path(submission).glob("*.py")}
@@ -135,11 +155,16 @@ def _render_watch(results, what: str, clear: bool, out) -> None:
     width = min(shutil.get_terminal_size((100, 40)).columns, 120)
     screen = "\033[2J\033[H" if clear else ""
     stamp = time.strftime("%H:%M:%S")
-    print(f"{screen}[{stamp}] re-ran the public tests for: {what}  (Ctrl-C to stop)\n\n"
-          f"{render_status(results, width)}", file=out, flush=True)
+    print(
+        f"{screen}[{stamp}] re-ran the public tests for: {what}  (Ctrl-C to stop)\n\n"
+        f"{render_status(results, width)}",
+        file=out,
+        flush=True,
+    )
 
 
 # --- compare with the worked solution -------------------------------------------------------
+
 
 def compare(submission: Path, unit_id: str, feedback: Path) -> str:
     """Run the learner's and the solution's code on the unit's public inputs, side by side."""
@@ -155,9 +180,14 @@ def compare(submission: Path, unit_id: str, feedback: Path) -> str:
             b = theirs.call(unit.module, unit.function, call.kwargs)
             lines.append(f"{unit.id}, {test.name}:")
             if a.status != "ok":
-                lines.append(f"  yours did not return: {a.status} {a.detail.get('message', '')}".rstrip())
+                lines.append(
+                    f"  yours did not return: {a.status} {a.detail.get('message', '')}".rstrip()
+                )
             pairs = list(zip(_items(a.value), _items(b.value)))
-            small = all(x is not None and y is not None and x.size <= 64 and x.ndim <= 2 for (_, x), (_, y) in pairs)
+            small = all(
+                x is not None and y is not None and x.size <= 64 and x.ndim <= 2
+                for (_, x), (_, y) in pairs
+            )
             if a.status == "ok" and small:
                 for (name, x), (_, y) in pairs:
                     lines += side_by_side(f"yours{name}", x, f"solution{name}", y)
@@ -178,14 +208,24 @@ def _items(value) -> list[tuple[str, np.ndarray | None]]:
             out += [(f"[{i}]{name}", a) for name, a in _items(v)]
         return out
     if value.figure is not None:
-        return [(f" figure panel {k + 1}", ax["images"][0] if ax["images"] else None)
-                for k, ax in enumerate(value.figure)]
+        return [
+            (f" figure panel {k + 1}", ax["images"][0] if ax["images"] else None)
+            for k, ax in enumerate(value.figure)
+        ]
     return [("", value.array)]
 
 
 def side_by_side(left_title: str, left, right_title: str, right) -> list[str]:
-    a = np.array2string(np.asarray(left), precision=4).splitlines() if left is not None else ["(nothing)"]
-    b = np.array2string(np.asarray(right), precision=4).splitlines() if right is not None else ["(nothing)"]
+    a = (
+        np.array2string(np.asarray(left), precision=4).splitlines()
+        if left is not None
+        else ["(nothing)"]
+    )
+    b = (
+        np.array2string(np.asarray(right), precision=4).splitlines()
+        if right is not None
+        else ["(nothing)"]
+    )
     w = max(len(left_title), *(len(x) for x in a)) + 4
     rows = [f"  {left_title:<{w}}{right_title}"]
     for i in range(max(len(a), len(b))):

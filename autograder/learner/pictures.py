@@ -5,6 +5,7 @@ carry their numbers, and the difference uses a diverging scale centred on 0. For
 exercise the learner's figure is drawn above the expected one. Hidden tests' pictures leave
 the expected values out unless the instructor allows them (``reveal``).
 """
+
 from __future__ import annotations
 
 import re
@@ -36,7 +37,9 @@ def draw(result, path: Path, reveal: bool) -> Path | None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    warnings.filterwarnings("ignore", message="Attempting to set identical")  # a constant array's colour scale
+    warnings.filterwarnings(
+        "ignore", message="Attempting to set identical"
+    )  # a constant array's colour scale
     data = failure.data
     if "figure" in data:
         fig = _figure_picture(plt, data["figure"], data["panels"], reveal)
@@ -44,12 +47,19 @@ def draw(result, path: Path, reveal: bool) -> Path | None:
         extra = [data["shows"]] if data.get("shows") and reveal else []
         fig = _array_picture(plt, _inputs(result) + extra, data["got"], data["expected"], reveal)
     wrapped = "\n".join(textwrap.wrap(str(failure), 120)[:6])
-    fig.suptitle(f"{result.unit.id}: {result.test.name}  (your code: {result.unit.file})\n{wrapped}",
-                 fontsize=9, x=0.01, ha="left", va="top")
+    fig.suptitle(
+        f"{result.unit.id}: {result.test.name}  (your code: {result.unit.file})\n{wrapped}",
+        fontsize=9,
+        x=0.01,
+        ha="left",
+        va="top",
+    )
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.035 * (wrapped.count("\n") + 2)))
     path.parent.mkdir(parents=True, exist_ok=True)
     panels = " | ".join(ax.get_title().replace("\n", " ") for ax in fig.axes if ax.get_title())
-    fig.savefig(path, dpi=90, metadata={"Description": panels})  # what it shows, for tools and tests
+    fig.savefig(
+        path, dpi=90, metadata={"Description": panels}
+    )  # what it shows, for tools and tests
     plt.close(fig)
     return path
 
@@ -108,8 +118,15 @@ def _show(ax, a, label, cmap, vmin=None, vmax=None, color="black"):
     ax.set_yticks([])
     if a.size == 0:  # e.g. an off-by-one that left nothing
         ax.set_title(label, fontsize=9, color=color)
-        ax.text(0.5, 0.5, f"empty array\nshape {a.shape}", ha="center", va="center", color=color,
-                transform=ax.transAxes)
+        ax.text(
+            0.5,
+            0.5,
+            f"empty array\nshape {a.shape}",
+            ha="center",
+            va="center",
+            color=color,
+            transform=ax.transAxes,
+        )
         return
     im = ax.imshow(a, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
     ax.set_title(label, fontsize=9, color=color)
@@ -117,18 +134,35 @@ def _show(ax, a, label, cmap, vmin=None, vmax=None, color="black"):
         for (i, j), v in np.ndenumerate(a):
             r, g, b, _ = im.cmap(im.norm(v))
             dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5  # the cell's own luminance picks the ink
-            ax.text(j, i, f"{v:.3g}", ha="center", va="center", fontsize=8, color="white" if dark else "black")
+            ax.text(
+                j,
+                i,
+                f"{v:.3g}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if dark else "black",
+            )
     ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
 
 
 def _figure_picture(plt, got_axes, panels, reveal):
     """Row 1: the learner's figure as it came back; row 2: the panels it should have."""
-    rows = [("your figure", [(ax["title"] or "(no title)", ax["images"][0] if ax["images"] else None)
-                             for ax in got_axes])]
+    rows = [
+        (
+            "your figure",
+            [
+                (ax["title"] or "(no title)", ax["images"][0] if ax["images"] else None)
+                for ax in got_axes
+            ],
+        )
+    ]
     if reveal:
         rows.append(("expected", [(what, np.asarray(a, dtype=float)) for what, a in panels]))
     width = max(len(r[1]) for r in rows) or 1
-    fig, axes = plt.subplots(len(rows), width, figsize=(3.4 * width, 3.4 * len(rows)), squeeze=False)
+    fig, axes = plt.subplots(
+        len(rows), width, figsize=(3.4 * width, 3.4 * len(rows)), squeeze=False
+    )
     for r, (row_label, items) in enumerate(rows):
         for c in range(width):
             ax = axes[r][c]
@@ -154,7 +188,9 @@ def compare_picture(path: Path, title: str, pairs) -> Path:
     import matplotlib.pyplot as plt
 
     arrays = [(name, x, y) for (name, x), (_, y) in pairs if x is not None or y is not None]
-    fig, axes = plt.subplots(2, max(len(arrays), 1), figsize=(3.4 * max(len(arrays), 1), 7), squeeze=False)
+    fig, axes = plt.subplots(
+        2, max(len(arrays), 1), figsize=(3.4 * max(len(arrays), 1), 7), squeeze=False
+    )
     for c, (name, x, y) in enumerate(arrays):
         for r, (who, a) in enumerate((("yours", x), ("solution", y))):
             if a is None:

@@ -36,6 +36,7 @@ Layers, and why each is here
 builds the bubblewrap command line the trusted side starts the fork server with where
 namespaces work (then the kit does not even exist in the server's view of the filesystem).
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -49,8 +50,18 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 
-__all__ = ["Policy", "ConfinementError", "probe", "confine_self", "prepare", "bwrap_argv", "find_bwrap",
-           "kill_descendants", "set_subreaper", "parent_death_signal"]
+__all__ = [
+    "Policy",
+    "ConfinementError",
+    "probe",
+    "confine_self",
+    "prepare",
+    "bwrap_argv",
+    "find_bwrap",
+    "kill_descendants",
+    "set_subreaper",
+    "parent_death_signal",
+]
 
 NOBODY_UID = NOBODY_GID = 65534
 
@@ -65,8 +76,9 @@ class Policy:
 
     read_only: list[str] = field(default_factory=list)  # runtime, site-packages entries, mpl config
     read_write: list[str] = field(default_factory=list)  # its own copy, its scratch folder
-    read_only_files: list[str] = field(default_factory=lambda: ["/dev/urandom", "/dev/random", "/dev/zero",
-                                                                 "/etc/ld.so.cache"])
+    read_only_files: list[str] = field(
+        default_factory=lambda: ["/dev/urandom", "/dev/random", "/dev/zero", "/etc/ld.so.cache"]
+    )
     read_write_files: list[str] = field(default_factory=lambda: ["/dev/null"])
     memory_mb: int = 2048
     cpu_seconds: int = 120
@@ -85,20 +97,40 @@ class Policy:
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.syscall.restype = ctypes.c_long
-_libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+_libc.prctl.argtypes = [
+    ctypes.c_int,
+    ctypes.c_ulong,
+    ctypes.c_ulong,
+    ctypes.c_ulong,
+    ctypes.c_ulong,
+]
 
 SYS_landlock_create_ruleset, SYS_landlock_add_rule, SYS_landlock_restrict_self = 444, 445, 446
 PR_CAPBSET_DROP, PR_SET_SECUREBITS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 24, 28, 47, 4
 PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 36, 22, 2
 CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC = 0x20000, 0x2000000, 0x4000000, 0x8000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWTIME = 0x10000000, 0x20000000, 0x40000000, 0x80
-CLONE_NEW_ALL = (CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID,
-                 CLONE_NEWNET, CLONE_NEWTIME)
+CLONE_NEW_ALL = (
+    CLONE_NEWNS,
+    CLONE_NEWCGROUP,
+    CLONE_NEWUTS,
+    CLONE_NEWIPC,
+    CLONE_NEWUSER,
+    CLONE_NEWPID,
+    CLONE_NEWNET,
+    CLONE_NEWTIME,
+)
 
 # Landlock access rights, by the ABI that introduced them
 FS_EXECUTE, FS_WRITE_FILE, FS_READ_FILE, FS_READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
 FS_REMOVE_DIR, FS_REMOVE_FILE, FS_MAKE_CHAR, FS_MAKE_DIR = 1 << 4, 1 << 5, 1 << 6, 1 << 7
-FS_MAKE_REG, FS_MAKE_SOCK, FS_MAKE_FIFO, FS_MAKE_BLOCK, FS_MAKE_SYM = 1 << 8, 1 << 9, 1 << 10, 1 << 11, 1 << 12
+FS_MAKE_REG, FS_MAKE_SOCK, FS_MAKE_FIFO, FS_MAKE_BLOCK, FS_MAKE_SYM = (
+    1 << 8,
+    1 << 9,
+    1 << 10,
+    1 << 11,
+    1 << 12,
+)
 FS_REFER, FS_TRUNCATE, FS_IOCTL_DEV = 1 << 13, 1 << 14, 1 << 15
 NET_BIND_TCP, NET_CONNECT_TCP = 1 << 0, 1 << 1
 SCOPE_ABSTRACT_UNIX_SOCKET, SCOPE_SIGNAL = 1 << 0, 1 << 1
@@ -125,7 +157,9 @@ def landlock_abi() -> int:
     """The Landlock ABI version of this kernel (0: none or disabled)."""
     if not sys.platform.startswith("linux"):
         return 0
-    version = _libc.syscall(SYS_landlock_create_ruleset, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
+    version = _libc.syscall(
+        SYS_landlock_create_ruleset, None, ctypes.c_size_t(0), ctypes.c_uint32(1)
+    )
     return max(int(version), 0)
 
 
@@ -133,18 +167,60 @@ def landlock_abi() -> int:
 
 DENIED_SYSCALLS = [
     # the mount table and the root
-    "mount", "umount2", "pivot_root", "chroot", "fsopen", "fsconfig", "fsmount", "fspick", "move_mount",
-    "open_tree", "mount_setattr",
+    "mount",
+    "umount2",
+    "pivot_root",
+    "chroot",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
+    "move_mount",
+    "open_tree",
+    "mount_setattr",
     # namespaces
-    "unshare", "setns",
+    "unshare",
+    "setns",
     # other processes' memory and files
-    "ptrace", "process_vm_readv", "process_vm_writev", "pidfd_getfd", "kcmp",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "pidfd_getfd",
+    "kcmp",
     # kernel attack surface the worker never needs
-    "bpf", "perf_event_open", "keyctl", "add_key", "request_key", "userfaultfd", "io_uring_setup",
-    "io_uring_enter", "io_uring_register", "kexec_load", "kexec_file_load", "init_module", "finit_module",
-    "delete_module", "open_by_handle_at", "name_to_handle_at", "swapon", "swapoff", "reboot", "acct",
-    "quotactl", "syslog", "sethostname", "setdomainname", "iopl", "ioperm", "vhangup", "uselib",
-    "personality", "lookup_dcookie", "fanotify_init", "mknod", "mknodat",
+    "bpf",
+    "perf_event_open",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "userfaultfd",
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
+    "kexec_load",
+    "kexec_file_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "open_by_handle_at",
+    "name_to_handle_at",
+    "swapon",
+    "swapoff",
+    "reboot",
+    "acct",
+    "quotactl",
+    "syslog",
+    "sethostname",
+    "setdomainname",
+    "iopl",
+    "ioperm",
+    "vhangup",
+    "uselib",
+    "personality",
+    "lookup_dcookie",
+    "fanotify_init",
+    "mknod",
+    "mknodat",
 ]
 TIOCSTI, TIOCLINUX = 0x5412, 0x541C
 _BPF: dict[str, bytes] = {}
@@ -207,6 +283,7 @@ def load_seccomp(program: bytes) -> None:
 
 # --- capabilities --------------------------------------------------------------------------
 
+
 def drop_capabilities() -> None:
     """Lock the securebits (uid 0 gains nothing at exec), empty the bounding set, the ambient
     set, and the permitted/effective/inheritable sets."""
@@ -226,7 +303,9 @@ def drop_capabilities() -> None:
     with open("/proc/self/status") as f:
         status = {k: v.strip() for k, v in (line.split(":", 1) for line in f)}
     if int(status["CapEff"], 16) or int(status["CapPrm"], 16) or int(status["CapBnd"], 16):
-        raise ConfinementError(f"capabilities left: {status['CapEff']} / bounding {status['CapBnd']}")
+        raise ConfinementError(
+            f"capabilities left: {status['CapEff']} / bounding {status['CapBnd']}"
+        )
 
 
 def drop_to_nobody() -> None:
@@ -263,19 +342,25 @@ def landlock(policy: Policy, abi: int) -> list[str]:
         attr = struct.pack("QQ", handled_fs, handled_net)
     else:
         attr = struct.pack("Q", handled_fs)
-    ruleset = _libc.syscall(SYS_landlock_create_ruleset, attr, ctypes.c_size_t(len(attr)), ctypes.c_uint32(0))
+    ruleset = _libc.syscall(
+        SYS_landlock_create_ruleset, attr, ctypes.c_size_t(len(attr)), ctypes.c_uint32(0)
+    )
     if ruleset < 0:
         raise _err("landlock_create_ruleset")
     read = FS_READ_FILE | FS_READ_DIR
     file_rights = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | (FS_TRUNCATE if abi >= 3 else 0)
     write = handled_fs & ~(FS_EXECUTE | FS_MAKE_CHAR | FS_MAKE_BLOCK | FS_IOCTL_DEV)
     try:
-        rules = [(p, read, True) for p in policy.read_only] + [(p, write, False) for p in policy.read_write]
+        rules = [(p, read, True) for p in policy.read_only] + [
+            (p, write, False) for p in policy.read_write
+        ]
         rules += [(p, FS_READ_FILE, True) for p in policy.read_only_files]
         if policy.own_proc:  # /proc/self resolves to it; nothing else of /proc is readable
             rules.append((f"/proc/{os.getpid()}", read, False))
-        rules += [(p, FS_READ_FILE | FS_WRITE_FILE | (FS_TRUNCATE if abi >= 3 else 0), True)
-                  for p in policy.read_write_files]
+        rules += [
+            (p, FS_READ_FILE | FS_WRITE_FILE | (FS_TRUNCATE if abi >= 3 else 0), True)
+            for p in policy.read_write_files
+        ]
         for path, rights, keep in rules:
             fd = _path_fd(path, keep)
             if fd is None:
@@ -284,8 +369,16 @@ def landlock(policy: Policy, abi: int) -> list[str]:
                 if not _is_dir_fd(fd):
                     rights &= file_rights
                 rule = struct.pack("=Qi", rights & handled_fs, fd)
-                if _libc.syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, rule,
-                                 ctypes.c_uint32(0)) != 0:
+                if (
+                    _libc.syscall(
+                        SYS_landlock_add_rule,
+                        ruleset,
+                        LANDLOCK_RULE_PATH_BENEATH,
+                        rule,
+                        ctypes.c_uint32(0),
+                    )
+                    != 0
+                ):
                     raise _err(f"landlock_add_rule {path}")
             finally:
                 if not keep:
@@ -310,6 +403,7 @@ def _is_dir_fd(fd: int) -> bool:
 
 # --- rlimits -------------------------------------------------------------------------------
 
+
 def set_limits(policy: Policy) -> None:
     mem, size = policy.memory_mb << 20, policy.file_mb << 20
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
@@ -321,6 +415,7 @@ def set_limits(policy: Policy) -> None:
 
 
 # --- the entry points ----------------------------------------------------------------------
+
 
 def prepare(policy: Policy) -> None:
     """Do the expensive parts once, in the fork server, so each forked worker only applies:
@@ -399,6 +494,7 @@ def _has_capabilities() -> bool:
 
 
 # --- the fork server's side ----------------------------------------------------------------
+
 
 def set_subreaper() -> bool:
     """Orphans of this process's descendants (a double-forked daemon) become its children, so
@@ -479,6 +575,7 @@ def _unshare(flags: int):
         extra = CLONE_NEWUSER if os.geteuid() != 0 or not _has_cap_sys_admin() else 0
         if _libc.unshare(flags | extra) != 0:
             raise _err("unshare")
+
     return attempt
 
 
@@ -515,8 +612,12 @@ def probe(python: str | None = None, refresh: bool = False) -> dict:
     python = python or sys.executable
     if python in _PROBED and not refresh:
         return _PROBED[python]
-    result: dict = {"uid": os.geteuid(), "cap_sys_admin": _has_cap_sys_admin(), "landlock_abi": landlock_abi(),
-                    "linux": sys.platform.startswith("linux")}
+    result: dict = {
+        "uid": os.geteuid(),
+        "cap_sys_admin": _has_cap_sys_admin(),
+        "landlock_abi": landlock_abi(),
+        "linux": sys.platform.startswith("linux"),
+    }
     # For the kit's own tests only: pretend a layer is missing (the refusal to grade, --unconfined).
     if os.environ.get("NNKIT_NO_LANDLOCK") == "1":
         result["landlock_abi"] = 0
@@ -531,7 +632,9 @@ def probe(python: str | None = None, refresh: bool = False) -> dict:
 
     result["seccomp"] = _in_child(seccomp_loads) and os.environ.get("NNKIT_NO_SECCOMP") != "1"
     result["subreaper"] = _in_child(set_subreaper)
-    result["userns"] = _in_child(lambda: _libc.unshare(CLONE_NEWUSER) == 0 or (_ for _ in ()).throw(OSError()))
+    result["userns"] = _in_child(
+        lambda: _libc.unshare(CLONE_NEWUSER) == 0 or (_ for _ in ()).throw(OSError())
+    )
     result["mountns"] = _in_child(_unshare(CLONE_NEWNS))
     result["pidns"] = _in_child(_unshare(CLONE_NEWPID))
     result["netns"] = _in_child(_unshare(CLONE_NEWNET))
@@ -540,18 +643,32 @@ def probe(python: str | None = None, refresh: bool = False) -> dict:
     result["bwrap_works"] = False
     if bwrap:
         try:
-            argv = bwrap_argv(bwrap, read_only=[d for d in ("/usr", "/lib", "/lib64", "/bin") if os.path.exists(d)],
-                              base=None)
-            result["bwrap_works"] = subprocess.run([*argv, "/bin/true"], capture_output=True,
-                                                   timeout=20).returncode == 0
+            argv = bwrap_argv(
+                bwrap,
+                read_only=[d for d in ("/usr", "/lib", "/lib64", "/bin") if os.path.exists(d)],
+                base=None,
+            )
+            result["bwrap_works"] = (
+                subprocess.run([*argv, "/bin/true"], capture_output=True, timeout=20).returncode
+                == 0
+            )
         except (OSError, subprocess.SubprocessError):
             pass
     result["nobody_runs_python"] = False
     if os.geteuid() == 0:
         try:
-            result["nobody_runs_python"] = subprocess.run(
-                [python, "-I", "-S", "-c", "import os"], capture_output=True, timeout=30, cwd="/",
-                user=NOBODY_UID, group=NOBODY_GID, extra_groups=[]).returncode == 0
+            result["nobody_runs_python"] = (
+                subprocess.run(
+                    [python, "-I", "-S", "-c", "import os"],
+                    capture_output=True,
+                    timeout=30,
+                    cwd="/",
+                    user=NOBODY_UID,
+                    group=NOBODY_GID,
+                    extra_groups=[],
+                ).returncode
+                == 0
+            )
         except (OSError, subprocess.SubprocessError):
             pass
     result["cgroup_pids"] = cgroup_pids_root()
@@ -594,8 +711,16 @@ def cgroup_pids_root() -> str | None:
     return None
 
 
-def bwrap_argv(bwrap: str, read_only: list[str], base: str | None, tmp_mb: int = 256, scratch: str | None = None,
-               read_only_elsewhere: list[str] = (), chdir: str | None = None, hide: list[str] = ()) -> list[str]:
+def bwrap_argv(
+    bwrap: str,
+    read_only: list[str],
+    base: str | None,
+    tmp_mb: int = 256,
+    scratch: str | None = None,
+    read_only_elsewhere: list[str] = (),
+    chdir: str | None = None,
+    hide: list[str] = (),
+) -> list[str]:
     """The bubblewrap prefix for the fork server: every namespace new (user, PID, net, IPC,
     UTS, cgroup: no network at all, no process of the host visible), no capability, a new
     session (no terminal to type into), dies with the grader, a fresh /proc and /dev, a
@@ -608,8 +733,15 @@ def bwrap_argv(bwrap: str, read_only: list[str], base: str | None, tmp_mb: int =
     lie inside a bound folder (the kit installed into site-packages): bwrap's mounts are made
     in the sandbox's own user namespace without capabilities left, so they cannot be undone.
     The server's environment is emptied (``--clearenv``): the caller adds ``--setenv``."""
-    argv = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-            "--clearenv"]
+    argv = [
+        bwrap,
+        "--unshare-all",
+        "--die-with-parent",
+        "--new-session",
+        "--cap-drop",
+        "ALL",
+        "--clearenv",
+    ]
     if "--disable-userns" in _bwrap_help(bwrap):
         argv += ["--unshare-user", "--disable-userns"]  # no nested user namespace (and caps) either
     argv += ["--proc", "/proc", "--dev", "/dev", "--size", str(tmp_mb << 20), "--tmpfs", "/tmp"]
@@ -623,7 +755,10 @@ def bwrap_argv(bwrap: str, read_only: list[str], base: str | None, tmp_mb: int =
     for path in hide:
         if os.path.isdir(path) and any(path.startswith(b.rstrip("/") + "/") for b in bound):
             argv += ["--tmpfs", path, "--remount-ro", path]
-    for folder in (base, scratch):  # not under /tmp: the binds there must stay out of the worker's rules
+    for folder in (
+        base,
+        scratch,
+    ):  # not under /tmp: the binds there must stay out of the worker's rules
         if folder:
             argv += ["--size", str(tmp_mb << 20), "--tmpfs", folder]
     if chdir:
@@ -637,7 +772,9 @@ _HELP: dict[str, str] = {}
 def _bwrap_help(bwrap: str) -> str:
     if bwrap not in _HELP:
         try:
-            _HELP[bwrap] = subprocess.run([bwrap, "--help"], capture_output=True, text=True, timeout=10).stdout
+            _HELP[bwrap] = subprocess.run(
+                [bwrap, "--help"], capture_output=True, text=True, timeout=10
+            ).stdout
         except (OSError, subprocess.SubprocessError):
             _HELP[bwrap] = ""
     return _HELP[bwrap]

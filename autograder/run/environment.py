@@ -1,5 +1,6 @@
 """The worker's environment, as the trusted side prepares it: variables, the third-party
 packages' folders, the folders to keep out of its sight, matplotlib's font cache."""
+
 from __future__ import annotations
 
 import atexit
@@ -17,7 +18,9 @@ def worker_env() -> dict[str, str]:
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "MPLBACKEND": "Agg",  # plt.show() must never block
         "NNKIT_OFFLINE": "1",  # graded code never reaches the network
-        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
 
@@ -49,8 +52,12 @@ def hidden_paths() -> list[str]:
 
     keep = {Path(sys.prefix).resolve(), Path(np.__file__).resolve().parent}
     roots = [CHECKOUT] if COURSE == CHECKOUT else []
-    paths = [p for root in roots for p in root.iterdir()
-             if p.is_dir() and not any(k == p or p in k.parents for k in keep)]
+    paths = [
+        p
+        for root in roots
+        for p in root.iterdir()
+        if p.is_dir() and not any(k == p or p in k.parents for k in keep)
+    ]
     spec = importlib.util.find_spec("reference")
     if spec is not None and spec.origin:
         paths.append(Path(spec.origin).resolve().parent)
@@ -67,8 +74,11 @@ def matplotlib_cache() -> list[Path]:
     if not _MPL_CACHE:
         folder = Path(tempfile.mkdtemp(prefix="nnkit-mpl-"))
         atexit.register(shutil.rmtree, folder, True)
-        subprocess.run([sys.executable, "-I", "-c", "import matplotlib.font_manager"],
-                       env={**os.environ, "MPLCONFIGDIR": str(folder), "MPLBACKEND": "Agg"}, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-I", "-c", "import matplotlib.font_manager"],
+            env={**os.environ, "MPLCONFIGDIR": str(folder), "MPLBACKEND": "Agg"},
+            capture_output=True,
+        )
         _MPL_CACHE.extend(folder.glob("fontlist-*.json"))
     return _MPL_CACHE
 
@@ -89,9 +99,17 @@ def sandbox_mode() -> dict:
 
         found = confine.probe(sys.executable)
         use_bwrap = found["bwrap_works"] and os.environ.get("NNKIT_NO_BWRAP") != "1"
-        nobody = found["uid"] == 0 and found["nobody_runs_python"] and os.environ.get("NNKIT_NO_NOBODY") != "1"
-        _MODE.update(bwrap=found["bwrap"] if use_bwrap else None, nobody=nobody,
-                     cgroup=found["cgroup_pids"] if found["uid"] == 0 and not nobody else None, probe=found)
+        nobody = (
+            found["uid"] == 0
+            and found["nobody_runs_python"]
+            and os.environ.get("NNKIT_NO_NOBODY") != "1"
+        )
+        _MODE.update(
+            bwrap=found["bwrap"] if use_bwrap else None,
+            nobody=nobody,
+            cgroup=found["cgroup_pids"] if found["uid"] == 0 and not nobody else None,
+            probe=found,
+        )
     return _MODE
 
 
@@ -106,10 +124,15 @@ def worker_policy(memory_mb: int, cpu_seconds: int, home: Path):
         require.append("landlock")
     if probe["seccomp"]:
         require.append("seccomp")
-    return confine.Policy(read_only=[*runtime_read_paths(), str(home / "mpl")], memory_mb=memory_mb,
-                          cpu_seconds=cpu_seconds, drop_to_nobody=mode["nobody"] and not mode["bwrap"],
-                          require=tuple(require), landlock=bool(probe["landlock_abi"]),
-                          seccomp=bool(probe["seccomp"]))
+    return confine.Policy(
+        read_only=[*runtime_read_paths(), str(home / "mpl")],
+        memory_mb=memory_mb,
+        cpu_seconds=cpu_seconds,
+        drop_to_nobody=mode["nobody"] and not mode["bwrap"],
+        require=tuple(require),
+        landlock=bool(probe["landlock_abi"]),
+        seccomp=bool(probe["seccomp"]),
+    )
 
 
 def missing_minimum() -> list[str]:
@@ -122,10 +145,14 @@ def missing_minimum() -> list[str]:
     if not probe["linux"]:
         return ["Linux (the confinement layers are Linux's)"]
     if not probe["landlock_abi"]:
-        missing.append("Landlock (without it the submission could read and write whatever the grader's user can)")
+        missing.append(
+            "Landlock (without it the submission could read and write whatever the grader's user can)"
+        )
     if not probe["seccomp"]:
-        missing.append("a seccomp filter (pyseccomp/libseccomp; without it the submission could make namespaces, "
-                       "mount, ptrace and open sockets)")
+        missing.append(
+            "a seccomp filter (pyseccomp/libseccomp; without it the submission could make namespaces, "
+            "mount, ptrace and open sockets)"
+        )
     if not probe["subreaper"]:
         missing.append("the child subreaper (without it a daemon could outlive the grading)")
     return missing
@@ -136,9 +163,13 @@ def refusal() -> str:
     missing = missing_minimum()
     if not missing:
         return ""
-    return ("refusing to grade: this machine lacks " + "; and ".join(missing) + ", so submitted code would not be "
-            "confined; run where it is available, or pass --unconfined to grade anyway (every results file then "
-            "says so).")
+    return (
+        "refusing to grade: this machine lacks "
+        + "; and ".join(missing)
+        + ", so submitted code would not be "
+        "confined; run where it is available, or pass --unconfined to grade anyway (every results file then "
+        "says so)."
+    )
 
 
 _WORK_BASE: list[Path] = []
@@ -162,13 +193,18 @@ def layers_in_force() -> dict[str, str]:
     probe = mode["probe"]
     layers = {"rlimits": "resource limits"}
     if mode["bwrap"]:
-        layers["bwrap"] = ("fork server in bubblewrap (new user/PID/net namespaces, only the runtime mounted, "
-                           "size-capped tmpfs for the submission)")
+        layers["bwrap"] = (
+            "fork server in bubblewrap (new user/PID/net namespaces, only the runtime mounted, "
+            "size-capped tmpfs for the submission)"
+        )
     if probe["uid"] == 0 and mode["nobody"]:
         layers["nobody"] = "runs as nobody"
     elif probe["uid"] == 0 or mode["bwrap"]:
-        layers["no_capabilities"] = ("runs as root with every capability dropped" if probe["uid"] == 0
-                                     else "every capability dropped")
+        layers["no_capabilities"] = (
+            "runs as root with every capability dropped"
+            if probe["uid"] == 0
+            else "every capability dropped"
+        )
     if probe["uid"] == 0 and not mode["nobody"] and mode["cgroup"]:
         layers["pids_cgroup"] = "a pids cgroup"
     layers["no_new_privs"] = "no_new_privs"
@@ -199,7 +235,12 @@ def isolation_summary() -> str:
     return ", ".join(parts)
 
 
-KIT_DISTRIBUTIONS = ("numpy_cnn_kit", "numpy_cnn_exercises", "__editable___numpy_cnn", "__editable__.numpy_cnn")
+KIT_DISTRIBUTIONS = (
+    "numpy_cnn_kit",
+    "numpy_cnn_exercises",
+    "__editable___numpy_cnn",
+    "__editable__.numpy_cnn",
+)
 
 
 def _beneath(path: Path, folder: Path) -> bool:
@@ -233,10 +274,21 @@ def runtime_read_paths() -> list[str]:
         import sysconfig
 
         paths = sysconfig.get_paths()
-        roots = [paths["stdlib"], paths["platstdlib"], *site_package_dirs(),
-                 "/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/local/lib", "/usr/share/zoneinfo"]
+        roots = [
+            paths["stdlib"],
+            paths["platstdlib"],
+            *site_package_dirs(),
+            "/usr/lib",
+            "/usr/lib64",
+            "/lib",
+            "/lib64",
+            "/usr/local/lib",
+            "/usr/share/zoneinfo",
+        ]
         hidden = [Path(p).resolve() for p in hidden_paths()]
-        _RUNTIME.extend(_readable([str(Path(r).resolve()) for r in roots if os.path.exists(r)], hidden))
+        _RUNTIME.extend(
+            _readable([str(Path(r).resolve()) for r in roots if os.path.exists(r)], hidden)
+        )
     return _RUNTIME
 
 
@@ -250,5 +302,14 @@ def bwrap_read_only() -> list[str]:
         if not os.path.islink(hop):
             break
         hop = os.path.join(os.path.dirname(hop), os.readlink(hop))
-    system = ["/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc/ld.so.cache", "/etc/localtime", "/etc/alternatives"]
+    system = [
+        "/usr",
+        "/lib",
+        "/lib64",
+        "/bin",
+        "/sbin",
+        "/etc/ld.so.cache",
+        "/etc/localtime",
+        "/etc/alternatives",
+    ]
     return [*system, *(str(Path(p)) for p in prefixes if os.path.exists(p))]

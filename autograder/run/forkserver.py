@@ -10,6 +10,7 @@ and (read-only) the staging folder the grader prepares submissions in; it copies
 submission into a size-capped tmpfs of its own. Each forked worker then confines itself with
 ``confine.confine_self`` before any submitted code runs.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -41,7 +42,9 @@ WORKER_SCRIPT = HERE / "worker.py"
 # what the fork server runs, copied out of the kit
 SCRIPTS = [WORKER_SCRIPT, HERE / "protocol.py", HERE / "confine.py"]
 BOX = "/nnkit-box"  # inside bubblewrap: the server's size-capped tmpfs for the submissions' copies
-SCRATCH = "/nnkit-scratch"  # inside bubblewrap: the workers' size-capped scratch tmpfs (their TMPDIR)
+SCRATCH = (
+    "/nnkit-scratch"  # inside bubblewrap: the workers' size-capped scratch tmpfs (their TMPDIR)
+)
 SCRATCH_MB = 256  # the tmpfs /tmp, BOX and SCRATCH inside bubblewrap
 
 
@@ -77,25 +80,54 @@ class Zygote:
             shutil.copyfile(path, self.home / "mpl" / path.name)
         policy = worker_policy(memory_mb, cpu_seconds, self.home)
         self.control, theirs = socket.socketpair()
-        env = {**worker_env(), "HOME": str(self.home), "MPLCONFIGDIR": str(self.home / "mpl"),
-               "NNKIT_POLICY": json.dumps(policy.__dict__)}
-        argv = [sys.executable, "-I", "-S", str(self.home / WORKER_SCRIPT.name), "--zygote", str(theirs.fileno()),
-                *site_package_dirs()]
+        env = {
+            **worker_env(),
+            "HOME": str(self.home),
+            "MPLCONFIGDIR": str(self.home / "mpl"),
+            "NNKIT_POLICY": json.dumps(policy.__dict__),
+        }
+        argv = [
+            sys.executable,
+            "-I",
+            "-S",
+            str(self.home / WORKER_SCRIPT.name),
+            "--zygote",
+            str(theirs.fileno()),
+            *site_package_dirs(),
+        ]
         user = None
         if mode["bwrap"]:
             env.update(NNKIT_BOX=BOX, NNKIT_SCRATCH=SCRATCH)
-            prefix = confine.bwrap_argv(mode["bwrap"], read_only=bwrap_read_only(), base=BOX, scratch=SCRATCH,
-                                        tmp_mb=SCRATCH_MB, read_only_elsewhere=[str(self.home), str(work_base())],
-                                        chdir=str(self.home), hide=hidden_paths())
+            prefix = confine.bwrap_argv(
+                mode["bwrap"],
+                read_only=bwrap_read_only(),
+                base=BOX,
+                scratch=SCRATCH,
+                tmp_mb=SCRATCH_MB,
+                read_only_elsewhere=[str(self.home), str(work_base())],
+                chdir=str(self.home),
+                hide=hidden_paths(),
+            )
             argv = [*prefix, *(a for k, v in env.items() for a in ("--setenv", k, v)), *argv]
-            if mode["nobody"]:  # the whole server as nobody: RLIMIT_NPROC then holds for its workers
+            if mode[
+                "nobody"
+            ]:  # the whole server as nobody: RLIMIT_NPROC then holds for its workers
                 user = confine.NOBODY_UID
         self.cgroup = make_cgroup(mode, policy.processes)
         self.proc = subprocess.Popen(
-            argv, cwd=self.home, env=env, pass_fds=(theirs.fileno(),),
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True, user=user, group=user, extra_groups=[] if user is not None else None,
-            preexec_fn=(lambda: enter_cgroup(self.cgroup)) if self.cgroup else None)
+            argv,
+            cwd=self.home,
+            env=env,
+            pass_fds=(theirs.fileno(),),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            user=user,
+            group=user,
+            extra_groups=[] if user is not None else None,
+            preexec_fn=(lambda: enter_cgroup(self.cgroup)) if self.cgroup else None,
+        )
         theirs.close()
         atexit.register(self.stop)
 
@@ -146,7 +178,9 @@ def make_cgroup(mode: dict, processes: int) -> str | None:
     server (its own few tasks, bwrap's two, and one worker's ``processes`` at a time)."""
     if not mode["cgroup"]:
         return None
-    path = os.path.join(mode["cgroup"], f"nnkit-{os.getpid()}-{len(Zygote._running)}-{time.monotonic_ns()}")
+    path = os.path.join(
+        mode["cgroup"], f"nnkit-{os.getpid()}-{len(Zygote._running)}-{time.monotonic_ns()}"
+    )
     try:
         os.mkdir(path)
         with open(os.path.join(path, "pids.max"), "w") as f:

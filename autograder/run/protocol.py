@@ -6,6 +6,7 @@ tag is checked on reading, since the other side may be the submission's. ``Value
 learner's function returned, described as plain data; ``describe`` makes one from any object
 without trusting its methods. Imports numpy only: both sides load this file.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,7 +42,9 @@ def describe(obj) -> Value:
     name = _type_name(obj)
     if type(obj) is np.ndarray or isinstance(obj, np.ndarray):
         arr = np.array(obj, copy=True, subok=False)  # subclasses lose their tricks here
-        return Value(name, array=arr if arr.dtype.kind in "biufc" else None, text=f"dtype {arr.dtype}")
+        return Value(
+            name, array=arr if arr.dtype.kind in "biufc" else None, text=f"dtype {arr.dtype}"
+        )
     if type(obj) in (tuple, list):
         value = Value(name, items=[describe(x) for x in obj], text=_short_repr(obj))
         try:  # so "returned a list" can also say whether it held numbers
@@ -170,7 +173,7 @@ def read_frame(fd: int) -> bytes | None:
 def write_frame(fd: int, payload: bytes) -> None:
     data = struct.pack(">Q", len(payload)) + payload
     while data:
-        data = data[os.write(fd, data):]
+        data = data[os.write(fd, data) :]
 
 
 def _read_exact(fd: int, size: int) -> bytes | None:

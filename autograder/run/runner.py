@@ -6,6 +6,7 @@ separate process with its own process group, a memory cap and a per-call time li
 hang or crash costs that call only (the next call starts a fresh worker). Confined workers
 are forked by a fork server (forkserver.py).
 """
+
 from __future__ import annotations
 
 import atexit
@@ -43,8 +44,11 @@ class Outcome:
 
 
 _BIDI = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
-_UNSAFE = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}")
-           for c in [*range(0x20), *range(0x7F, 0xA0), *_BIDI] if c not in (0x0A, 0x09)}
+_UNSAFE = {
+    c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}")
+    for c in [*range(0x20), *range(0x7F, 0xA0), *_BIDI]
+    if c not in (0x0A, 0x09)
+}
 
 
 def clean_text(text: str) -> str:
@@ -82,8 +86,13 @@ def outcome_from_reply(reply) -> Outcome:
     if not (isinstance(modified, list) and all(isinstance(m, str) for m in modified)):
         return Outcome("bad_reply")
     detail = {k: v for k, v in reply.items() if k not in ("status", "value", "stdout", "modified")}
-    return Outcome(clean_text(reply["status"]), clean(value), clean_text(str(reply.get("stdout", ""))),
-                   clean(modified), clean(detail))
+    return Outcome(
+        clean_text(reply["status"]),
+        clean(value),
+        clean_text(str(reply.get("stdout", ""))),
+        clean(modified),
+        clean(detail),
+    )
 
 
 class InProcessRunner:
@@ -92,7 +101,9 @@ class InProcessRunner:
     def __init__(self, root: Path):
         self.root = str(root)
 
-    def call(self, module: str, function: str, kwargs: dict, timeout: float | None = None) -> Outcome:
+    def call(
+        self, module: str, function: str, kwargs: dict, timeout: float | None = None
+    ) -> Outcome:
         request = {"module": module, "function": function, "kwargs": kwargs}
         return outcome_from_reply(worker.run_call(request, self.root))
 
@@ -109,8 +120,14 @@ class WorkerRunner:
     submitted code runs.
     """
 
-    def __init__(self, workdir: Path, timeout: float = 10.0, memory_mb: int = 2048, extra_paths=(),
-                 confine: bool = False):
+    def __init__(
+        self,
+        workdir: Path,
+        timeout: float = 10.0,
+        memory_mb: int = 2048,
+        extra_paths=(),
+        confine: bool = False,
+    ):
         self.workdir, self.timeout, self.memory_mb = Path(workdir), timeout, memory_mb
         self.extra_paths = [str(p) for p in extra_paths]  # importable after workdir (given files)
         self.cpu_seconds = 120  # a whole worker's life; wall-clock limits are per call
@@ -121,9 +138,13 @@ class WorkerRunner:
             shutil.copytree(self.workdir, staged, symlinks=True)
             atexit.register(shutil.rmtree, staged.parent, True)
             self.workdir = staged
-        if confine and sandbox_mode()["nobody"]:  # the worker, as nobody, owns its folder and nothing else
+        if (
+            confine and sandbox_mode()["nobody"]
+        ):  # the worker, as nobody, owns its folder and nothing else
             for path in [self.workdir, *self.workdir.rglob("*")]:
-                os.chown(path, confinement.NOBODY_UID, confinement.NOBODY_GID, follow_symlinks=False)
+                os.chown(
+                    path, confinement.NOBODY_UID, confinement.NOBODY_GID, follow_symlinks=False
+                )
         self.hung: dict[str, Outcome] = {}  # "module.function" -> the timeout it caused
         self.pid: int | None = None  # the running worker (as its fork server knows it, if any)
         self.proc: subprocess.Popen | None = None  # the running worker, if not forked by a server
@@ -153,12 +174,25 @@ class WorkerRunner:
                 # -S: no site-packages processing, so no .pth file (an editable install of the
                 # kit among them) runs; the third-party packages' folders are passed explicitly.
                 self.proc = subprocess.Popen(
-                    [sys.executable, "-I", "-S", str(WORKER_SCRIPT), str(to_worker_r), str(from_worker_w),
-                     *self.extra_paths, *site_package_dirs()],
-                    cwd=self.workdir, env=worker_env(),
+                    [
+                        sys.executable,
+                        "-I",
+                        "-S",
+                        str(WORKER_SCRIPT),
+                        str(to_worker_r),
+                        str(from_worker_w),
+                        *self.extra_paths,
+                        *site_package_dirs(),
+                    ],
+                    cwd=self.workdir,
+                    env=worker_env(),
                     pass_fds=(to_worker_r, from_worker_w),
-                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                    start_new_session=True, preexec_fn=self._limits)
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    start_new_session=True,
+                    preexec_fn=self._limits,
+                )
                 self.pid = self.proc.pid
         except BaseException:
             for fd in (self._to_worker, self._from_worker):
@@ -169,13 +203,18 @@ class WorkerRunner:
             os.close(from_worker_w)
 
     def _limits(self) -> None:
-        confinement.set_limits(confinement.Policy(memory_mb=self.memory_mb, cpu_seconds=self.cpu_seconds,
-                                                  processes=4096))
+        confinement.set_limits(
+            confinement.Policy(
+                memory_mb=self.memory_mb, cpu_seconds=self.cpu_seconds, processes=4096
+            )
+        )
 
     def _zygote(self) -> Zygote:
         return Zygote.get(self.memory_mb, self.cpu_seconds)
 
-    def call(self, module: str, function: str, kwargs: dict, timeout: float | None = None) -> Outcome:
+    def call(
+        self, module: str, function: str, kwargs: dict, timeout: float | None = None
+    ) -> Outcome:
         timeout = self.timeout if timeout is None else timeout
         key = f"{module}.{function}"
         if key in self.hung:  # one hang costs its unit once, not a time limit per call
@@ -185,7 +224,9 @@ class WorkerRunner:
                 self._spawn()
             except (OSError, subprocess.SubprocessError) as exc:  # the grader must not crash
                 return Outcome("no_worker", detail={"error": str(exc)})
-        request = protocol.encode({"module": module, "function": function, "kwargs": kwargs, "timeout": timeout})
+        request = protocol.encode(
+            {"module": module, "function": function, "kwargs": kwargs, "timeout": timeout}
+        )
         try:
             protocol.write_frame(self._to_worker, request)
             data = self._read(time.monotonic() + timeout + 2)  # grace for the worker's own limit
@@ -208,7 +249,11 @@ class WorkerRunner:
             outcome.detail["seconds"] = timeout
             return self._hung(key, outcome)
         if outcome.status == "raised" and outcome.detail.get("type") == "MemoryError":
-            return Outcome("memory", stdout=outcome.stdout, detail={**outcome.detail, "memory_mb": self.memory_mb})
+            return Outcome(
+                "memory",
+                stdout=outcome.stdout,
+                detail={**outcome.detail, "memory_mb": self.memory_mb},
+            )
         return outcome
 
     def _hung(self, key: str, outcome: Outcome) -> Outcome:
@@ -268,7 +313,6 @@ class WorkerRunner:
 
     def close(self) -> None:
         self._kill()
-
 
 
 __all__ = ["Outcome", "WorkerRunner", "InProcessRunner", "isolation_summary", "outcome_from_reply"]

@@ -9,6 +9,7 @@ nothing: every verdict is made by the parent, so a forged reply can only claim a
 The same ``describe`` is used in-process by the learners' public tests, so both paths see a
 returned value the same way.
 """
+
 from __future__ import annotations
 
 import os
@@ -36,7 +37,9 @@ import numpy as np
 if __package__:  # imported by the trusted side (in-process runs)
     from .protocol import decode, describe, encode, read_frame, write_frame
 else:  # run as a script (-I: its folder is not on sys.path): load protocol.py from beside it
-    _spec = importlib.util.spec_from_file_location("protocol", os.path.join(os.path.dirname(__file__), "protocol.py"))
+    _spec = importlib.util.spec_from_file_location(
+        "protocol", os.path.join(os.path.dirname(__file__), "protocol.py")
+    )
     _protocol = sys.modules["protocol"] = importlib.util.module_from_spec(_spec)
     _spec.loader.exec_module(_protocol)
     decode, describe, encode = _protocol.decode, _protocol.describe, _protocol.encode
@@ -46,6 +49,7 @@ MAX_STDOUT = 20_000  # characters kept of what one call prints
 
 
 # --- running one call ------------------------------------------------------------------
+
 
 class _Capped(io.TextIOBase):
     """A stdout that keeps the first MAX_STDOUT characters: a print loop cannot eat memory."""
@@ -64,7 +68,11 @@ class _Capped(io.TextIOBase):
         return len(text)
 
     def getvalue(self) -> str:
-        more = f"\n... ({self.size - MAX_STDOUT} more characters not kept)" if self.size > MAX_STDOUT else ""
+        more = (
+            f"\n... ({self.size - MAX_STDOUT} more characters not kept)"
+            if self.size > MAX_STDOUT
+            else ""
+        )
         return "".join(self.parts) + more
 
 
@@ -90,7 +98,11 @@ def run_call(request: dict, root: str | None = None) -> dict:
         signal.setitimer(signal.ITIMER_REAL, limit)
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(_Capped()):
         try:
-            fn = request["callable"] if "callable" in request else getattr(_import(module, root), function, None)
+            fn = (
+                request["callable"]
+                if "callable" in request
+                else getattr(_import(module, root), function, None)
+            )
             if fn is None:
                 reply = {"status": "missing_function"}
             else:
@@ -131,8 +143,14 @@ def _import(module: str, root: str):
     try:
         return importlib.import_module(module)
     except SyntaxError as exc:
-        raise _ImportProblem({"status": "syntax_error", "file": os.path.basename(exc.filename or ""),
-                              "line": exc.lineno or 0, "message": str(exc.msg)})
+        raise _ImportProblem(
+            {
+                "status": "syntax_error",
+                "file": os.path.basename(exc.filename or ""),
+                "line": exc.lineno or 0,
+                "message": str(exc.msg),
+            }
+        )
     except NotImplementedError as exc:
         raise _ImportProblem({"status": "not_implemented", **_exception_facts(exc, root)})
     except _CallTimeout:
@@ -196,8 +214,9 @@ class _QuietLayoutOnImport:
 def _load_confine():
     """confine.py, copied beside this script (started with -I: its folder is not on sys.path,
     and is not put there: the workers never import from the server's folder)."""
-    spec = importlib.util.spec_from_file_location("confine", os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                                        "confine.py"))
+    spec = importlib.util.spec_from_file_location(
+        "confine", os.path.join(os.path.dirname(os.path.abspath(__file__)), "confine.py")
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules["confine"] = module
     spec.loader.exec_module(module)
@@ -255,7 +274,9 @@ def zygote(control_fd: int) -> None:
         request = json.loads(message)
         if request["op"] == "fork":
             try:
-                workdir, scratch = _working_copy(request["workdir"], box, shutil, policy.drop_to_nobody, scratch_box)
+                workdir, scratch = _working_copy(
+                    request["workdir"], box, shutil, policy.drop_to_nobody, scratch_box
+                )
             except OSError as exc:
                 for fd in fds:
                     os.close(fd)
@@ -279,22 +300,29 @@ def zygote(control_fd: int) -> None:
             copies[pid] = workdir
             reply = {"pid": pid}
         elif request["op"] == "end":  # the grader is done with this worker, or it must stop
-            code = _end(request["pid"], request.get("grace", 0.0), confine, set(copies) - {request["pid"]})
+            code = _end(
+                request["pid"], request.get("grace", 0.0), confine, set(copies) - {request["pid"]}
+            )
             copy = copies.pop(request["pid"], None)
             if box and copy:
                 shutil.rmtree(copy, ignore_errors=True)
             if box and not copies:
-                for entry in os.listdir(scratch_box):  # the scratch space starts empty for the next one
+                for entry in os.listdir(
+                    scratch_box
+                ):  # the scratch space starts empty for the next one
                     path = os.path.join(scratch_box, entry)
-                    shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) and not os.path.islink(path) \
-                        else os.unlink(path)
+                    shutil.rmtree(path, ignore_errors=True) if os.path.isdir(
+                        path
+                    ) and not os.path.islink(path) else os.unlink(path)
             reply = {"code": code}
         else:
             reply = {"error": "unknown op"}
         control.sendall(json.dumps(reply).encode())
 
 
-def _working_copy(staged: str, box: str | None, shutil, for_nobody: bool, scratch: str) -> tuple[str, str]:
+def _working_copy(
+    staged: str, box: str | None, shutil, for_nobody: bool, scratch: str
+) -> tuple[str, str]:
     """The folder the worker runs in and its scratch folder. Without bubblewrap: the staged
     folder itself, scratch inside it. Inside: a fresh copy in the server's tmpfs, and the
     scratch tmpfs."""

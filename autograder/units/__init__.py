@@ -12,6 +12,7 @@ softmax): the hidden reference when grading, or the learner's own functions (see
 ``autograder.grading.libraries``). Library units' public tests carry hand-worked expected
 values, so learners' public runs need no reference (``lib`` is None there).
 """
+
 from __future__ import annotations
 
 import importlib

@@ -1,5 +1,6 @@
 """What several units' checks and cases share: the MNIST digits they are graded on, the
 returned tuple's items, the one-array exercises' check, the CNN's seeded parameters."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -18,7 +19,7 @@ def sample_digits(n: int, start: int = 0) -> tuple[np.ndarray, np.ndarray]:
     if not _SAMPLE:  # read once per process
         with np.load(MNIST_SAMPLE) as data:
             _SAMPLE.extend([data["X"], data["y"]])
-    X, y = _SAMPLE[0][start:start + n], _SAMPLE[1][start:start + n]
+    X, y = _SAMPLE[0][start : start + n], _SAMPLE[1][start : start + n]
     return X.reshape(n, 28, 28).astype(float), y.astype(int)
 
 
@@ -34,14 +35,18 @@ def unpack(value, names: list[str], call: str) -> list:
     """The items of a returned tuple, checked for their number."""
     if value.items is None or len(value.items) != len(names):
         got = f"{len(value.items)} values" if value.items is not None else f"a {value.type}"
-        raise Failure(f"{call} should return {len(names)} values, ({', '.join(names)}); it returned {got}.")
+        raise Failure(
+            f"{call} should return {len(names)} values, ({', '.join(names)}); it returned {got}."
+        )
     return value.items
 
 
 def check_one_array(unit, call, outcome, expected, mistakes, reveal: bool) -> None:
     """An exercise that returns one array and prints its shape, as the post's do."""
     text = describe_inputs(unit.function, call.kwargs)
-    check_array(value_of(outcome, text, unit.file), expected, call=text, mistakes=mistakes, reveal=reveal)
+    check_array(
+        value_of(outcome, text, unit.file), expected, call=text, mistakes=mistakes, reveal=reveal
+    )
     check_printed(outcome.stdout, text, {"the output's shape": str(expected.shape)})
 
 
@@ -49,9 +54,16 @@ def cnn_parameters(n_filters: int, seed: int, bias_seed: int | None = None) -> d
     """Seeded filters and dense weights for 28x28 digits, as the post draws them; the bias is
     zero as in the post, or drawn from ``bias_seed``."""
     rng = np.random.default_rng(seed)
-    b = np.zeros((1, 10)) if bias_seed is None else np.random.default_rng(bias_seed).normal(size=(1, 10))
-    return {"filters": rng.standard_normal((n_filters, 3, 3)) * 0.1,
-            "W_dense": rng.standard_normal((13 * 13 * n_filters, 10)) * 0.01, "b_dense": b}
+    b = (
+        np.zeros((1, 10))
+        if bias_seed is None
+        else np.random.default_rng(bias_seed).normal(size=(1, 10))
+    )
+    return {
+        "filters": rng.standard_normal((n_filters, 3, 3)) * 0.1,
+        "W_dense": rng.standard_normal((13 * 13 * n_filters, 10)) * 0.01,
+        "b_dense": b,
+    }
 
 
 def digit(label: int) -> dict:

@@ -10,6 +10,7 @@ def conv2d(image, filter_kernel, stride=1):
     ow = (image.shape[1] - kw) // stride + 1
     sr, sc = image.strides
     # view of shape (oh, ow, kh, kw): window (i, j) starts at (i*stride, j*stride)
-    windows = as_strided(image, shape=(oh, ow, kh, kw),
-                         strides=(sr * stride, sc * stride, sr, sc), writeable=False)
+    windows = as_strided(
+        image, shape=(oh, ow, kh, kw), strides=(sr * stride, sc * stride, sr, sc), writeable=False
+    )
     return np.einsum("ijkl,kl->ij", windows, k)

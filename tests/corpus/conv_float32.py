@@ -11,5 +11,5 @@ def conv2d(image, filter_kernel, stride=1):
     out = np.zeros((out_h, out_w), dtype=np.float32)
     for i in range(out_h):
         for j in range(out_w):
-            out[i, j] = (img[i * stride:i * stride + kh, j * stride:j * stride + kw] * k).sum()
+            out[i, j] = (img[i * stride : i * stride + kh, j * stride : j * stride + kw] * k).sum()
     return out

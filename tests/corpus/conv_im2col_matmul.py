@@ -9,7 +9,7 @@ def im2col(image, kh, kw, stride):
     row = 0
     for y in range(0, out_h * stride, stride):
         for x in range(0, out_w * stride, stride):
-            cols[row] = image[y:y + kh, x:x + kw].reshape(-1)
+            cols[row] = image[y : y + kh, x : x + kw].reshape(-1)
             row += 1
     return cols, out_h, out_w
 

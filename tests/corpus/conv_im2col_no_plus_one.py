@@ -9,6 +9,8 @@ def conv2d(image, filter_kernel, stride=1):
     patches = []
     for i in range(out_h):
         for j in range(out_w):
-            patches.append(image[i * stride:i * stride + kh, j * stride:j * stride + kw].flatten())
+            patches.append(
+                image[i * stride : i * stride + kh, j * stride : j * stride + kw].flatten()
+            )
     cols = np.array(patches, dtype=float).reshape(out_h * out_w, kh * kw)
     return (cols @ filter_kernel.flatten()).reshape(out_h, out_w)

@@ -11,6 +11,6 @@ def conv2d(image, filter_kernel, stride=1):
     for i in range(out_h):
         for j in range(out_w):
             r, c = i * stride, j * stride
-            region = image[r:r + kh, c:c + kw]
+            region = image[r : r + kh, c : c + kw]
             output[i, j] = np.sum(region * filter_kernel)
     return output

@@ -9,7 +9,7 @@ def conv2d(image, filter_kernel, stride=1):
     out = np.zeros((out_h, out_w))
     for i in range(out_h):
         for j in range(out_w):
-            patch = image[i * stride:i * stride + kh, j * stride:j * stride + kw]
+            patch = image[i * stride : i * stride + kh, j * stride : j * stride + kw]
             if patch.shape != filter_kernel.shape:
                 # edge of the image: fill the missing part of the window with zeros
                 patch = np.pad(patch, ((0, kh - patch.shape[0]), (0, kw - patch.shape[1])))

@@ -10,5 +10,5 @@ def conv2d(image, filter_kernel, stride=1):
     for i in range(out_h):
         for j in range(out_w):
             # window under output pixel (i, j)
-            out[i, j] = np.sum(image[i:i + kh, j:j + kw] * filter_kernel)
+            out[i, j] = np.sum(image[i : i + kh, j : j + kw] * filter_kernel)
     return out

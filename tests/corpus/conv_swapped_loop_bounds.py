@@ -10,5 +10,5 @@ def conv2d(image, filter_kernel, stride=1):
     for col in range(out_h):
         for row in range(out_w):
             r0, c0 = row * stride, col * stride
-            out[row, col] = np.sum(image[r0:r0 + kh, c0:c0 + kw] * filter_kernel)
+            out[row, col] = np.sum(image[r0 : r0 + kh, c0 : c0 + kw] * filter_kernel)
     return out

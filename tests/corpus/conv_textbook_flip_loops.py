@@ -11,6 +11,9 @@ def conv2d(image, filter_kernel, stride=1):
             s = 0.0
             for m in range(kh):
                 for n in range(kw):
-                    s += image[i * stride + m, j * stride + n] * filter_kernel[kh - 1 - m, kw - 1 - n]
+                    s += (
+                        image[i * stride + m, j * stride + n]
+                        * filter_kernel[kh - 1 - m, kw - 1 - n]
+                    )
             out[i, j] = s
     return out

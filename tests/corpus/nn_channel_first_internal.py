@@ -12,11 +12,13 @@ def conv2d(image, filter_kernel, stride=1):
 
 def max_pool(X, size=2, stride=2):
     # channels first inside, channels last outside
-    x = X[None] if X.ndim == 2 else np.moveaxis(X, -1, 0)          # (C, H, W)
+    x = X[None] if X.ndim == 2 else np.moveaxis(X, -1, 0)  # (C, H, W)
     C, H, W = x.shape
     oh, ow = (H - size) // stride + 1, (W - size) // stride + 1
     out = np.zeros_like(x[:, :oh, :ow])
     for i in range(oh):
         for j in range(ow):
-            out[:, i, j] = x[:, i * stride:i * stride + size, j * stride:j * stride + size].max(axis=(1, 2))
+            out[:, i, j] = x[:, i * stride : i * stride + size, j * stride : j * stride + size].max(
+                axis=(1, 2)
+            )
     return out[0] if X.ndim == 2 else np.moveaxis(out, 0, -1)

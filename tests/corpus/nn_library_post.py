@@ -1,10 +1,11 @@
 """neural_network.py as it stands at the end of Part 4.3 (copied from the post)."""
+
 import numpy as np
 from scipy import signal
 
 
 def conv2d(image, filter_kernel, stride=1):
-    output = signal.convolve2d(image, filter_kernel, mode='valid', boundary='fill', fillvalue=0)
+    output = signal.convolve2d(image, filter_kernel, mode="valid", boundary="fill", fillvalue=0)
     if stride > 1:
         output = output[::stride, ::stride]
     return output
@@ -22,7 +23,7 @@ def max_pool(X, size=2, stride=2):
     output = np.zeros((out_height, out_width, channels))
     for i in range(out_height):
         for j in range(out_width):
-            region = X[i * stride:i * stride + size, j * stride:j * stride + size, :]
+            region = X[i * stride : i * stride + size, j * stride : j * stride + size, :]
             output[i, j, :] = np.max(region, axis=(0, 1))
     if channels == 1:
         output = output.reshape(out_height, out_width)

@@ -9,6 +9,10 @@ def max_pool(X, size=2, stride=2):
     ow = (W - size) // stride + 1
     s0, s1 = X.strides[:2]
     rest_shape, rest_strides = X.shape[2:], X.strides[2:]
-    view = as_strided(X, shape=(oh, ow, size, size) + rest_shape,
-                      strides=(s0 * stride, s1 * stride, s0, s1) + rest_strides, writeable=False)
+    view = as_strided(
+        X,
+        shape=(oh, ow, size, size) + rest_shape,
+        strides=(s0 * stride, s1 * stride, s0, s1) + rest_strides,
+        writeable=False,
+    )
     return view.max(axis=(2, 3))

@@ -18,4 +18,6 @@ def pool_one_channel(A, size, stride):
 def max_pool(X, size=2, stride=2):
     if X.ndim == 2:
         return pool_one_channel(X, size, stride)
-    return np.stack([pool_one_channel(X[:, :, c], size, stride) for c in range(X.shape[2])], axis=-1)
+    return np.stack(
+        [pool_one_channel(X[:, :, c], size, stride) for c in range(X.shape[2])], axis=-1
+    )

@@ -14,5 +14,7 @@ def max_pool(X, size=2, stride=2):
     for c in range(C):
         for i in range(oh):
             for j in range(ow):
-                out[c, i, j] = maps[c, i * stride:i * stride + size, j * stride:j * stride + size].max()
+                out[c, i, j] = maps[
+                    c, i * stride : i * stride + size, j * stride : j * stride + size
+                ].max()
     return out[0] if X.ndim == 2 else out

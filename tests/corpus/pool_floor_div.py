@@ -8,5 +8,7 @@ def max_pool(X, size=2, stride=2):
     out = np.zeros((out_h, out_w) + X.shape[2:])
     for i in range(out_h):
         for j in range(out_w):
-            out[i, j] = np.max(X[i * stride:i * stride + size, j * stride:j * stride + size], axis=(0, 1))
+            out[i, j] = np.max(
+                X[i * stride : i * stride + size, j * stride : j * stride + size], axis=(0, 1)
+            )
     return out

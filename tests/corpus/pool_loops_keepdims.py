@@ -12,7 +12,7 @@ def max_pool(X, size=2, stride=2):
     output = np.zeros((out_height, out_width, channels))
     for i in range(out_height):
         for j in range(out_width):
-            region = X[i * stride:i * stride + size, j * stride:j * stride + size, :]
+            region = X[i * stride : i * stride + size, j * stride : j * stride + size, :]
             output[i, j, :] = np.max(region, axis=(0, 1))
     if squeeze:
         output = output[:, :, 0]

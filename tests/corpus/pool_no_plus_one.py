@@ -10,6 +10,6 @@ def max_pool(X, size=2, stride=2):
         out = np.zeros(((H - size) // stride, (W - size) // stride, C))
     for i in range(out.shape[0]):
         for j in range(out.shape[1]):
-            block = X[i * stride:i * stride + size, j * stride:j * stride + size]
+            block = X[i * stride : i * stride + size, j * stride : j * stride + size]
             out[i, j] = block.max(axis=(0, 1))
     return out

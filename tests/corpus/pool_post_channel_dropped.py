@@ -18,7 +18,7 @@ def max_pool(X, size=2, stride=2):
         for j in range(out_width):
             x_start = i * stride
             y_start = j * stride
-            region = X[x_start:x_start + size, y_start:y_start + size, :]
+            region = X[x_start : x_start + size, y_start : y_start + size, :]
             output[i, j, :] = np.max(region, axis=(0, 1))
 
     if channels == 1:

@@ -10,7 +10,7 @@ def max_pool(X, size=2, stride=2):
     for i in range(H - size + 1):
         row = []
         for j in range(W - size + 1):
-            row.append(X[i:i + size, j:j + size].max(axis=(0, 1)))
+            row.append(X[i : i + size, j : j + size].max(axis=(0, 1)))
         rows.append(row)
     out = np.array(rows, dtype=float)
     return out[:, :, 0] if squeeze else out

@@ -5,22 +5,29 @@ Written from the ways learners' code goes wrong (tests/corpus/ holds one submiss
 mistake, and correct ones in many styles); each model is tested against its submission and
 against every correct one (tests/test_corpus.py).
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 from ...judge.models import RAISES, AsList, Model, Shape, Unknown
 
-ARGS = ("image", "filter_kernel", "stride")  # the models' positional arguments, from a call's inputs
+ARGS = (
+    "image",
+    "filter_kernel",
+    "stride",
+)  # the models' positional arguments, from a call's inputs
 FLIP_SAYS = {
     "correlation": (
         "they match the kernel flipped by 180 degrees, which is what scipy.signal.convolve2d does "
         "(true convolution). Part 4.2's formula, out[i, j] = sum_m sum_n I[i+m, j+n] * F[m, n], is "
-        "cross-correlation: slide the kernel as it is, or use scipy.signal.correlate2d."),
+        "cross-correlation: slide the kernel as it is, or use scipy.signal.correlate2d."
+    ),
     "convolution": (
         "they match the kernel NOT flipped (cross-correlation, scipy.signal.correlate2d). This course "
         "grades true convolution: flip the kernel by 180 degrees first (kernel[::-1, ::-1]), as "
-        "scipy.signal.convolve2d does."),
+        "scipy.signal.convolve2d does."
+    ),
 }
 RULE = "the output size is (H - kh) // stride + 1 by (W - kw) // stride + 1"
 
@@ -38,7 +45,7 @@ def _loop_windows(image, kernel, s, out_h, out_w, win_h, win_w):
     try:
         for i in range(out_h):
             for j in range(out_w):
-                out[i, j] = np.sum(image[i * s:i * s + win_h, j * s:j * s + win_w] * kernel)
+                out[i, j] = np.sum(image[i * s : i * s + win_h, j * s : j * s + win_w] * kernel)
     except ValueError:
         return RAISES
     return out
@@ -72,13 +79,18 @@ def windows_step_by_one(ref, image, kernel, s):
 def same_padding(ref, image, kernel, s):
     """'same' mode as scipy.signal.correlate2d(mode='same'), then [::s, ::s]."""
     kh, kw = np.shape(kernel)
-    return ref.conv2d(np.pad(np.asarray(image, float), (((kh - 1) // 2, kh // 2), ((kw - 1) // 2, kw // 2))),
-                      kernel, s)
+    return ref.conv2d(
+        np.pad(np.asarray(image, float), (((kh - 1) // 2, kh // 2), ((kw - 1) // 2, kw // 2))),
+        kernel,
+        s,
+    )
 
 
 def full_padding(ref, image, kernel, s):
     kh, kw = np.shape(kernel)
-    return ref.conv2d(np.pad(np.asarray(image, float), ((kh - 1, kh - 1), (kw - 1, kw - 1))), kernel, s)
+    return ref.conv2d(
+        np.pad(np.asarray(image, float), ((kh - 1, kh - 1), (kw - 1, kw - 1))), kernel, s
+    )
 
 
 def zero_border(ref, image, kernel, s):
@@ -86,7 +98,9 @@ def zero_border(ref, image, kernel, s):
     (H, W), (kh, kw) = np.shape(image), np.shape(kernel)
     full = ref.conv2d(image, kernel, 1)
     out = np.zeros((H, W))
-    out[kh // 2:kh // 2 + full.shape[0]:s, kw // 2:kw // 2 + full.shape[1]:s] = full[::s, ::s]
+    out[kh // 2 : kh // 2 + full.shape[0] : s, kw // 2 : kw // 2 + full.shape[1] : s] = full[
+        ::s, ::s
+    ]
     return out
 
 
@@ -125,7 +139,9 @@ def returns_list(ref, image, kernel, s):
 def int_truncation(ref, image, kernel, s):
     """An integer image gives an integer output (np.zeros_like(image)): values truncated."""
     image = np.asarray(image)
-    return np.trunc(ref.conv2d(image, kernel, s)) if np.issubdtype(image.dtype, np.integer) else None
+    return (
+        np.trunc(ref.conv2d(image, kernel, s)) if np.issubdtype(image.dtype, np.integer) else None
+    )
 
 
 def raises_when_not_square(ref, image, kernel, s):
@@ -135,42 +151,103 @@ def raises_when_not_square(ref, image, kernel, s):
 
 
 MODELS = [
-    Model("flipped_kernel", flipped_kernel, "a kernel flipped by 180 degrees", FLIP_SAYS["correlation"]),
-    Model("transposed_kernel", transposed_kernel, "a transposed kernel",
-          "they match the kernel transposed (rows and columns swapped): index it as kernel[m, n], m over rows, "
-          "n over columns."),
-    Model("stride_ignored", stride_ignored, "an ignored stride",
-          f"that is the stride-1 output: the stride was ignored ({RULE}; window (i, j) starts at row i * stride)."),
-    Model("windows_step_by_one", windows_step_by_one, "windows moved by 1 instead of by the stride",
-          "the output has the right size, but window (i, j) must start at row i * stride and column j * stride, "
-          "not at (i, j)."),
-    Model("same_padding", same_padding, "'same' zero padding",
-          f"that is 'same' mode (the image padded with zeros to keep its size); this layer uses 'valid' mode: "
-          f"no padding, {RULE}."),
-    Model("full_padding", full_padding, "'full' zero padding",
-          f"that is 'full' mode (zero padding all round); this layer uses 'valid' mode: no padding, {RULE}."),
-    Model("zero_border", zero_border, "an input-sized output with a zero border",
-          f"the right sums sit inside an input-sized array with a border of zeros: return only the valid part, "
-          f"{RULE}."),
-    Model("square_kernel", square_kernel, "a kernel taken as square",
-          "the kernel was taken as square (its height used for its width too): use kh, kw = filter_kernel.shape "
-          "and kw for the columns."),
-    Model("hw_swapped", hw_swapped, "height and width swapped",
-          "it is the right answer transposed: height and width are swapped (out[i, j] with i over rows)."),
-    Model("plus_one_forgotten", plus_one_forgotten, "a forgotten + 1",
-          f"one row and one column too few: did you forget the + 1? ({RULE})."),
-    Model("plus_one_doubled", plus_one_doubled, "one window too many",
-          f"one row and one column too many: the last window would run past the edge ({RULE})."),
-    Model("stride_size_only", stride_size_only, "an output size of H // stride",
-          f"the stride was applied to the output size as H // stride; {RULE}."),
-    Model("returns_list", returns_list, "a list instead of an array",
-          "the values are right, but it is a list: return a numpy.ndarray (np.array(...))."),
-    Model("int_truncation", int_truncation, "an integer output array",
-          "for an integer image the output was truncated to integers: make the output array float "
-          "(np.zeros((H', W')) rather than np.zeros_like(image))."),
-    Model("raises", raises_when_not_square, "rows and columns mixed up",
-          "it raises only when the output is not square: are height and width (or rows and columns) mixed up "
-          "in the loop bounds or the slices?"),
+    Model(
+        "flipped_kernel",
+        flipped_kernel,
+        "a kernel flipped by 180 degrees",
+        FLIP_SAYS["correlation"],
+    ),
+    Model(
+        "transposed_kernel",
+        transposed_kernel,
+        "a transposed kernel",
+        "they match the kernel transposed (rows and columns swapped): index it as kernel[m, n], m over rows, "
+        "n over columns.",
+    ),
+    Model(
+        "stride_ignored",
+        stride_ignored,
+        "an ignored stride",
+        f"that is the stride-1 output: the stride was ignored ({RULE}; window (i, j) starts at row i * stride).",
+    ),
+    Model(
+        "windows_step_by_one",
+        windows_step_by_one,
+        "windows moved by 1 instead of by the stride",
+        "the output has the right size, but window (i, j) must start at row i * stride and column j * stride, "
+        "not at (i, j).",
+    ),
+    Model(
+        "same_padding",
+        same_padding,
+        "'same' zero padding",
+        f"that is 'same' mode (the image padded with zeros to keep its size); this layer uses 'valid' mode: "
+        f"no padding, {RULE}.",
+    ),
+    Model(
+        "full_padding",
+        full_padding,
+        "'full' zero padding",
+        f"that is 'full' mode (zero padding all round); this layer uses 'valid' mode: no padding, {RULE}.",
+    ),
+    Model(
+        "zero_border",
+        zero_border,
+        "an input-sized output with a zero border",
+        f"the right sums sit inside an input-sized array with a border of zeros: return only the valid part, "
+        f"{RULE}.",
+    ),
+    Model(
+        "square_kernel",
+        square_kernel,
+        "a kernel taken as square",
+        "the kernel was taken as square (its height used for its width too): use kh, kw = filter_kernel.shape "
+        "and kw for the columns.",
+    ),
+    Model(
+        "hw_swapped",
+        hw_swapped,
+        "height and width swapped",
+        "it is the right answer transposed: height and width are swapped (out[i, j] with i over rows).",
+    ),
+    Model(
+        "plus_one_forgotten",
+        plus_one_forgotten,
+        "a forgotten + 1",
+        f"one row and one column too few: did you forget the + 1? ({RULE}).",
+    ),
+    Model(
+        "plus_one_doubled",
+        plus_one_doubled,
+        "one window too many",
+        f"one row and one column too many: the last window would run past the edge ({RULE}).",
+    ),
+    Model(
+        "stride_size_only",
+        stride_size_only,
+        "an output size of H // stride",
+        f"the stride was applied to the output size as H // stride; {RULE}.",
+    ),
+    Model(
+        "returns_list",
+        returns_list,
+        "a list instead of an array",
+        "the values are right, but it is a list: return a numpy.ndarray (np.array(...)).",
+    ),
+    Model(
+        "int_truncation",
+        int_truncation,
+        "an integer output array",
+        "for an integer image the output was truncated to integers: make the output array float "
+        "(np.zeros((H', W')) rather than np.zeros_like(image)).",
+    ),
+    Model(
+        "raises",
+        raises_when_not_square,
+        "rows and columns mixed up",
+        "it raises only when the output is not square: are height and width (or rows and columns) mixed up "
+        "in the loop bounds or the slices?",
+    ),
 ]
 
 
@@ -212,5 +289,10 @@ def small_calls():
                 if kh <= H and kw <= W:
                     kernel = rng.integers(-2, 3, size=(kh, kw)).astype(float)
                     kernel[0, 0] = 3.0  # never all zero, never symmetric
-                    yield Call({"image": rng.integers(-3, 4, size=(H, W)).astype(float), "filter_kernel": kernel,
-                                "stride": s})
+                    yield Call(
+                        {
+                            "image": rng.integers(-3, 4, size=(H, W)).astype(float),
+                            "filter_kernel": kernel,
+                            "stride": s,
+                        }
+                    )

@@ -1,4 +1,5 @@
 """(feature_map, fig) for one digit and one edge filter, and the post's prints."""
+
 from __future__ import annotations
 
 from ...judge.arrays import check_array, describe_inputs
@@ -15,5 +16,8 @@ def check(unit, call, outcome, lib, reveal: bool) -> None:
     expected = lib.conv2d(image, inputs["filter_kernel"], 1)
     got = check_array(feature_map, expected, call=f"{text}, its feature_map", reveal=reveal)
     check_figure(fig, text, [("the input image", image), ("the feature map", got)], label)
-    check_printed(outcome.stdout, text, {"the input's shape": str(image.shape),
-                                         "the feature map's shape": str(expected.shape)})
+    check_printed(
+        outcome.stdout,
+        text,
+        {"the input's shape": str(image.shape), "the feature map's shape": str(expected.shape)},
+    )

@@ -5,5 +5,17 @@ from ..common import digit, edge_filter
 
 
 def tests(unit) -> list[Test]:
-    return [Test("another digit with two asymmetric filters", [
-        Call({**digit(3), "horizontal_filter": edge_filter(4241), "vertical_filter": edge_filter(4242)})])]
+    return [
+        Test(
+            "another digit with two asymmetric filters",
+            [
+                Call(
+                    {
+                        **digit(3),
+                        "horizontal_filter": edge_filter(4241),
+                        "vertical_filter": edge_filter(4242),
+                    }
+                )
+            ],
+        )
+    ]

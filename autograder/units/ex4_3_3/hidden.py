@@ -5,4 +5,6 @@ from ..common import digit, edge_filter
 
 
 def tests(unit) -> list[Test]:
-    return [Test("another digit and filter", [Call({**digit(4), "filter_kernel": edge_filter(4331)})])]
+    return [
+        Test("another digit and filter", [Call({**digit(4), "filter_kernel": edge_filter(4331)})])
+    ]

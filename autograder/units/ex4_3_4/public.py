@@ -1,5 +1,6 @@
 """The CNN exercises' public cases: the post's defaults (shapes and prints), then given
 filters and weights, checked stage by stage."""
+
 from __future__ import annotations
 
 from .. import Call, Test
@@ -13,6 +14,12 @@ def tests(unit) -> list[Test]:
     if unit.function == "simple_cnn":
         explicit["labels"] = labels
     return [
-        Test(f"defaults: the first {n_images} digits, {n_filters} random filters (shapes and prints)", [Call({})]),
-        Test(f"the first {n_images} digits with given filters and weights, stage by stage", [Call(explicit)]),
+        Test(
+            f"defaults: the first {n_images} digits, {n_filters} random filters (shapes and prints)",
+            [Call({})],
+        ),
+        Test(
+            f"the first {n_images} digits with given filters and weights, stage by stage",
+            [Call(explicit)],
+        ),
     ]

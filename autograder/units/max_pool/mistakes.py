@@ -3,6 +3,7 @@ the sentence that names it, and the extra calls that tell them apart.
 
 Tested against one submission per mistake in tests/corpus/ and every correct one there.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -79,7 +80,7 @@ def floor_h_over_stride(ref, X, size, s):
     if H // s == (H - size) // s + 1 and W // s == (W - size) // s + 1:
         return None
     P = np.pad(X, [(0, size), (0, size)] + [(0, 0)] * (X.ndim - 2), constant_values=-np.inf)
-    return ref.max_pool(P, size, s)[:H // s, :W // s]
+    return ref.max_pool(P, size, s)[: H // s, : W // s]
 
 
 def no_channels(ref, X, size, s):
@@ -97,43 +98,103 @@ def raises_when_not_square(ref, X, size, s):
 
 
 MODELS = [
-    Model("channel_dropped", channel_dropped, "a dropped channel axis",
-          "the channel axis was dropped: a (H, W, 1) input must give a (H', W', 1) output (the post's code drops "
-          "it; only a 2-D input gives a 2-D output)."),
-    Model("channel_added", channel_added, "a channel axis added to a 2-D input",
-          "a 2-D (H, W) input must give a 2-D (H', W') output: remove the channel axis you added before returning."),
-    Model("max_across_channels", max_across_channels, "a max taken across channels",
-          "every channel got the same maximum: the max was taken across channels too. Take it over the window's "
-          "rows and columns only (axis=(0, 1))."),
-    Model("max_from_zero", max_from_zero, "a max started from 0",
-          "negative maxima came out as 0: the max started from 0 (or from an np.zeros array). Start from the "
-          "window's own values: np.max(window)."),
-    Model("stride_ignored", stride_ignored, "an ignored stride",
-          f"that is the stride-1 output: the stride was ignored ({RULE}; window (i, j) starts at row i * stride)."),
-    Model("windows_step_by_one", windows_step_by_one, "windows moved by 1 instead of by the stride",
-          "the output has the right size, but window (i, j) must start at row i * stride and column j * stride, "
-          "not at (i, j)."),
-    Model("stride_is_size", stride_is_size, "the stride taken to be the window size",
-          f"those are non-overlapping size x size blocks: the stride was taken to be the window size. Move the "
-          f"window by stride ({RULE})."),
-    Model("plus_one_forgotten", plus_one_forgotten, "a forgotten + 1",
-          f"one row and one column too few: did you forget the + 1? ({RULE})."),
-    Model("channel_first", channel_first, "channels on the first axis",
-          "the channels are on the first axis: keep them last, (H', W', C)."),
-    Model("min_not_max", min_not_max, "a minimum instead of a maximum",
-          "they are the minimum of each window, not the maximum."),
-    Model("mean_not_max", mean_not_max, "a mean instead of a maximum",
-          "they are the mean of each window (average pooling), not the maximum."),
-    Model("floor_h_over_stride", floor_h_over_stride, "an output size of floor(H / stride)",
-          f"that is floor(H / stride), Part 4.3's formula for the case size == stride; in general {RULE}."),
-    Model("no_channels", no_channels, "2-D inputs only",
-          "it raises on a (H, W, C) input: max_pool must accept (H, W) and (H, W, C), pooling each channel on "
-          "its own."),
-    Model("returns_list", returns_list, "a list instead of an array",
-          "the values are right, but it is a list: return a numpy.ndarray (np.array(...))."),
-    Model("raises", raises_when_not_square, "rows and columns mixed up",
-          "it raises only when the output is not square: are height and width (or rows and columns) mixed up "
-          "in the loop bounds or the slices?"),
+    Model(
+        "channel_dropped",
+        channel_dropped,
+        "a dropped channel axis",
+        "the channel axis was dropped: a (H, W, 1) input must give a (H', W', 1) output (the post's code drops "
+        "it; only a 2-D input gives a 2-D output).",
+    ),
+    Model(
+        "channel_added",
+        channel_added,
+        "a channel axis added to a 2-D input",
+        "a 2-D (H, W) input must give a 2-D (H', W') output: remove the channel axis you added before returning.",
+    ),
+    Model(
+        "max_across_channels",
+        max_across_channels,
+        "a max taken across channels",
+        "every channel got the same maximum: the max was taken across channels too. Take it over the window's "
+        "rows and columns only (axis=(0, 1)).",
+    ),
+    Model(
+        "max_from_zero",
+        max_from_zero,
+        "a max started from 0",
+        "negative maxima came out as 0: the max started from 0 (or from an np.zeros array). Start from the "
+        "window's own values: np.max(window).",
+    ),
+    Model(
+        "stride_ignored",
+        stride_ignored,
+        "an ignored stride",
+        f"that is the stride-1 output: the stride was ignored ({RULE}; window (i, j) starts at row i * stride).",
+    ),
+    Model(
+        "windows_step_by_one",
+        windows_step_by_one,
+        "windows moved by 1 instead of by the stride",
+        "the output has the right size, but window (i, j) must start at row i * stride and column j * stride, "
+        "not at (i, j).",
+    ),
+    Model(
+        "stride_is_size",
+        stride_is_size,
+        "the stride taken to be the window size",
+        f"those are non-overlapping size x size blocks: the stride was taken to be the window size. Move the "
+        f"window by stride ({RULE}).",
+    ),
+    Model(
+        "plus_one_forgotten",
+        plus_one_forgotten,
+        "a forgotten + 1",
+        f"one row and one column too few: did you forget the + 1? ({RULE}).",
+    ),
+    Model(
+        "channel_first",
+        channel_first,
+        "channels on the first axis",
+        "the channels are on the first axis: keep them last, (H', W', C).",
+    ),
+    Model(
+        "min_not_max",
+        min_not_max,
+        "a minimum instead of a maximum",
+        "they are the minimum of each window, not the maximum.",
+    ),
+    Model(
+        "mean_not_max",
+        mean_not_max,
+        "a mean instead of a maximum",
+        "they are the mean of each window (average pooling), not the maximum.",
+    ),
+    Model(
+        "floor_h_over_stride",
+        floor_h_over_stride,
+        "an output size of floor(H / stride)",
+        f"that is floor(H / stride), Part 4.3's formula for the case size == stride; in general {RULE}.",
+    ),
+    Model(
+        "no_channels",
+        no_channels,
+        "2-D inputs only",
+        "it raises on a (H, W, C) input: max_pool must accept (H, W) and (H, W, C), pooling each channel on "
+        "its own.",
+    ),
+    Model(
+        "returns_list",
+        returns_list,
+        "a list instead of an array",
+        "the values are right, but it is a list: return a numpy.ndarray (np.array(...)).",
+    ),
+    Model(
+        "raises",
+        raises_when_not_square,
+        "rows and columns mixed up",
+        "it raises only when the output is not square: are height and width (or rows and columns) mixed up "
+        "in the loop bounds or the slices?",
+    ),
 ]
 
 
