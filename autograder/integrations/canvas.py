@@ -155,17 +155,29 @@ def fill_canvas(
     return result
 
 
-def cmd_canvas(args) -> int:
+def write_import(
+    gradebook: Path, batch_out: Path, column: str, id_column: str, target: Path
+) -> int:
+    """Fill the export into ``target`` and say what was matched; an exit code."""
     import sys
 
-    target = args.out or args.batch_out / "canvas-import.csv"
     try:
-        outcome = fill_canvas(args.gradebook, args.batch_out, args.column, args.id_column, target)
+        outcome = fill_canvas(gradebook, batch_out, column, id_column, target)
     except (KeyError, ValueError) as exc:
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return 2
     print(outcome.summary(target))
     return 0
+
+
+def cmd_canvas(args) -> int:
+    return write_import(
+        args.gradebook,
+        args.batch_out,
+        args.column,
+        args.id_column,
+        args.out or args.batch_out / "canvas-import.csv",
+    )
 
 
 def add_command(sub) -> None:

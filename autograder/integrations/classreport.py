@@ -334,20 +334,18 @@ def cmd_report(args) -> int:
         f"{len(written) - 2} figures in {args.out_dir / 'report'}"
     )
     if args.canvas:
-        from .canvas import fill_canvas
+        from .canvas import write_import
 
         if not (args.canvas_column and args.canvas_id_column):
             print("error: --canvas needs --canvas-column and --canvas-id-column", file=sys.stderr)
             return 2
-        target = args.out_dir / "canvas-import.csv"
-        try:
-            outcome = fill_canvas(
-                args.canvas, args.out_dir, args.canvas_column, args.canvas_id_column, target
-            )
-        except (KeyError, ValueError) as exc:
-            print(f"error: {exc.args[0]}", file=sys.stderr)
-            return 2
-        print(outcome.summary(target))
+        return write_import(
+            args.canvas,
+            args.out_dir,
+            args.canvas_column,
+            args.canvas_id_column,
+            args.out_dir / "canvas-import.csv",
+        )
     return 0
 
 

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..judge.arrays import Failure, check_array, describe_inputs
 from ..judge.figures import check_printed
-from ..judge.outcomes import value_of
+from ..judge.outcomes import check_unmodified, value_of
 from ..paths import MNIST_SAMPLE
 
 _SAMPLE: list[np.ndarray] = []
@@ -48,6 +48,22 @@ def check_one_array(unit, call, outcome, expected, mistakes, reveal: bool) -> No
         value_of(outcome, text, unit.file), expected, call=text, mistakes=mistakes, reveal=reveal
     )
     check_printed(outcome.stdout, text, {"the output's shape": str(expected.shape)})
+
+
+def check_primitive(unit, call, outcome, lib, reveal: bool) -> None:
+    """conv2d's and max_pool's check: the type, shape and values of what came back against
+    ``lib`` (or the case's hand-worked value), and the inputs left unchanged. Mistakes are named
+    afterwards by the unit's models (mistakes.py); a public case's hand-worked ones serve where
+    no reference is at hand (a learners' copy)."""
+    from importlib import import_module
+
+    inputs = unit.inputs(call)
+    args = [inputs[a] for a in import_module(f"autograder.units.{unit.folder}.mistakes").ARGS]
+    text = describe_inputs(unit.function, call.kwargs)
+    expected = call.expected if lib is None else getattr(lib, unit.function)(*args)
+    got = value_of(outcome, text, unit.file)
+    check_array(got, expected, call=text, mistakes=call.mistakes, reveal=reveal)
+    check_unmodified(outcome, text)
 
 
 def cnn_parameters(n_filters: int, seed: int, bias_seed: int | None = None) -> dict:

@@ -269,12 +269,15 @@ def sentence(model: Model, ref) -> str:
     return FLIP_SAYS[ref.convention] if model.id == "flipped_kernel" else model.says
 
 
+def flip_panel(kernel) -> tuple[str, np.ndarray]:
+    """A picture's extra panel for a flipped kernel: the kernel the result matches."""
+    flipped = np.asarray(kernel, float)[::-1, ::-1]
+    return "filter_kernel rotated 180 degrees:\nyour result matches this kernel", flipped
+
+
 def shows(model: Model, inputs: dict):
     """A picture's extra panel that makes the mistake plain, if one does."""
-    if model.id == "flipped_kernel":
-        kernel = np.asarray(inputs["filter_kernel"], float)[::-1, ::-1]
-        return "filter_kernel rotated 180 degrees:\nyour result matches this kernel", kernel
-    return None
+    return flip_panel(inputs["filter_kernel"]) if model.id == "flipped_kernel" else None
 
 
 def small_calls():

@@ -7,8 +7,7 @@ import numpy as np
 
 from ...judge.arrays import Mistake
 from .. import BY_ID, Call, Test
-from .check import flipped_kernel
-from .mistakes import FLIP_SAYS
+from .mistakes import FLIP_SAYS, flip_panel
 
 
 def tests(unit) -> list[Test]:
@@ -49,9 +48,7 @@ def tests(unit) -> list[Test]:
                 Call(
                     {"image": ramp, "filter_kernel": kernel, "stride": 1},
                     expected=10 * ramp[:3, :3] + 34,
-                    mistakes=[
-                        Mistake("flipped_kernel", flip, flipped, shows=flipped_kernel(kernel))
-                    ],
+                    mistakes=[Mistake("flipped_kernel", flip, flipped, shows=flip_panel(kernel))],
                 )
             ],
         ),
@@ -63,7 +60,7 @@ def tests(unit) -> list[Test]:
                     expected=np.array([[9.0, 12.0, 15.0]]),
                     mistakes=[
                         Mistake(
-                            "flipped_kernel", flip, [[6.0, 9.0, 12.0]], shows=flipped_kernel(column)
+                            "flipped_kernel", flip, [[6.0, 9.0, 12.0]], shows=flip_panel(column)
                         )
                     ],
                 )
