@@ -110,11 +110,19 @@ MISTAKES = {
         "conv2d",
         "must start at row i * stride and column j * stride",
     ),
-    "output size H // stride": (NN, "conv2d", conv(
-        "H, W = image.shape\n    full = " + CORRELATE + "\n    out = np.zeros((H // stride, W // stride))\n"
-        "    h, w = min(out.shape[0], full.shape[0]), min(out.shape[1], full.shape[1])\n"
-        "    out[:h, :w] = full[:h, :w]\n    return out"),
-        "conv2d", "the stride was applied to the output size as H // stride"),
+    "output size H // stride": (
+        NN,
+        "conv2d",
+        conv(
+            "H, W = image.shape\n    full = "
+            + CORRELATE
+            + "\n    out = np.zeros((H // stride, W // stride))\n"
+            "    h, w = min(out.shape[0], full.shape[0]), min(out.shape[1], full.shape[1])\n"
+            "    out[:h, :w] = full[:h, :w]\n    return out"
+        ),
+        "conv2d",
+        "the stride was applied to the output size as H // stride",
+    ),
     "height and width swapped": (
         NN,
         "conv2d",
@@ -277,7 +285,8 @@ IDS = {
     "'full' mode": "full_padding",
     "stride ignored": "stride_ignored",
     "stride misapplied (windows not moved by the stride)": "windows_step_by_one",
-    "height and width swapped": "hw_swapped", "output size H // stride": "stride_size_only",
+    "height and width swapped": "hw_swapped",
+    "output size H // stride": "stride_size_only",
     "kernel transposed": "transposed_kernel",
     "returns a list": "returns_list",
     "channel axis dropped (the post's max_pool)": "channel_dropped",
