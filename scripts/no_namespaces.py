@@ -1,6 +1,6 @@
 """Run a command the way Docker's default seccomp profile would for a root without
 CAP_SYS_ADMIN: unshare, setns, mount and clone with namespace flags fail with EPERM.
-Used by run_attacks_everywhere.sh to recreate "namespaces refused" on a machine that allows them.
+Used by tests/test_places.py to recreate "namespaces refused" on a machine that allows them.
 
     python scripts/no_namespaces.py CMD ARGS...
 """

@@ -6,8 +6,12 @@ successful attack scores; the test also looks for every trace an attack could le
 outside its folder, a connection to the servers it started, a process still alive afterwards).
 
 Where a claim cannot hold on this machine, the test is marked xfail with the precise reason
-(``known_gap``); it is never skipped or weakened. ``scripts/run_attacks_everywhere.sh`` runs this
-file as an ordinary user, as root with and without ``nobody``, and as root without CAP_SYS_ADMIN.
+(``known_gap``); it is never skipped or weakened. ``tests/test_places.py`` runs this file in every
+place the machine can make (an ordinary user, root with and without ``nobody``, root without
+CAP_SYS_ADMIN, with namespaces refused, without bubblewrap, and the Gradescope bundle's copy of
+the grader). ``NNKIT_GRADER=FOLDER`` grades with the grader in FOLDER (its ``autograder`` and
+``reference`` packages, e.g. a Gradescope bundle's /autograder/source) instead of this checkout's;
+the attacks then aim at that folder as "the kit".
 """
 
 from __future__ import annotations
@@ -26,9 +30,20 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grading.grade import grade
-from autograder.run.environment import isolation_summary, sandbox_mode
 from tests.helpers import KIT, SOLUTIONS
+
+GRADER = Path(os.environ.get("NNKIT_GRADER") or KIT).resolve()
+if GRADER != KIT:
+    assert "autograder" not in sys.modules, "NNKIT_GRADER: the kit's grader was imported already"
+    sys.path.insert(0, str(GRADER))
+
+import autograder  # noqa: E402
+from autograder.grading.grade import grade  # noqa: E402
+from autograder.run.environment import isolation_summary, sandbox_mode  # noqa: E402
+
+assert Path(autograder.__file__).resolve().parent == GRADER / "autograder", (
+    f"grading with {autograder.__file__}, not the grader in {GRADER}"
+)
 
 pytestmark = pytest.mark.slow
 
@@ -37,19 +52,29 @@ ATTACKS = sorted(Path(__file__).parent.glob("attacks/claim*/*.py"))
 MAIN_KIT = os.environ.get("NNKIT_MAIN_KIT", "/work/main")
 
 
+# Why an attack cannot be blocked in a place (measured facts, not wishes): tests/test_places.py
+# accepts an xfail only with one of these reasons.
+GAP_NO_TMPFS = (
+    "no size-capped filesystem for the worker: without namespaces (no bubblewrap) nothing can mount a "
+    "tmpfs, and RLIMIT_FSIZE caps one file, not the total"
+)
+GAP_NO_NPROC = (
+    "root without nobody and without a writable pids cgroup: RLIMIT_NPROC is not enforced for uid 0"
+)
+GAP_NO_LANDLOCK = "neither Landlock nor namespaces on this machine: only rlimits and seccomp apply"
+KNOWN_GAPS = (GAP_NO_TMPFS, GAP_NO_NPROC, GAP_NO_LANDLOCK)
+
+
 def known_gap(name: str) -> str | None:
-    """Why this attack cannot be blocked here, or None. Measured facts, not wishes."""
+    """Why this attack cannot be blocked here, or None."""
     mode = sandbox_mode()
     probe = mode["probe"]
     if name in ("disk_filler_scratch", "disk_filler_own_folder") and not mode["bwrap"]:
-        return (
-            "no size-capped filesystem for the worker: without namespaces (no bubblewrap) nothing can mount a "
-            "tmpfs, and RLIMIT_FSIZE caps one file, not the total"
-        )
+        return GAP_NO_TMPFS
     if name == "fork_bomb" and probe["uid"] == 0 and not mode["nobody"] and not mode["cgroup"]:
-        return "root without nobody and without a writable pids cgroup: RLIMIT_NPROC is not enforced for uid 0"
+        return GAP_NO_NPROC
     if not probe["landlock_abi"] and not mode["bwrap"]:
-        return "neither Landlock nor namespaces on this machine: only rlimits and seccomp apply"
+        return GAP_NO_LANDLOCK
     return None
 
 
@@ -131,13 +156,13 @@ def scene():
     )
     other_grading = subprocess.Popen(
         [sys.executable, "-m", "autograder", "grade", str(other)],
-        cwd=KIT,
+        cwd=GRADER,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     time.sleep(3)  # its worker is up and its files are in place
     ctx = {
-        "kit": str(KIT),
+        "kit": str(GRADER),
         "main_kit": MAIN_KIT,
         "grader_pid": os.getpid(),
         "home": str(Path.home()),
@@ -151,6 +176,7 @@ def scene():
         "env_secret": env_secret,
     }
     print(f"\nconfinement here: {isolation_summary()}")
+    print(f"grader: {GRADER}")
     yield ctx, servers, other_grading
     signal.signal(signal.SIGWINCH, previous)
     other_grading.kill()
@@ -190,6 +216,7 @@ def traces(ctx: dict, marker: str, tag: str) -> list[str]:
     found = []
     places = [
         Path(ctx["kit"]) / marker,
+        KIT / marker,
         Path(ctx["home"]) / marker,
         Path(ctx["outside"]) / marker,
         Path("/tmp") / marker,

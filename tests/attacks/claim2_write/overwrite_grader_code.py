@@ -1,4 +1,4 @@
-"""Append to the grader's own code (autograder/checks.py)."""
+"""Append to the grader's own code (autograder/__init__.py, a file that exists)."""
 import os, sys, glob, ctypes, errno, socket, time, signal
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
@@ -6,7 +6,7 @@ libc.syscall.restype = ctypes.c_long
 
 def attack(ctx):
     try:
-        with open(os.path.join(ctx['kit'], 'autograder', 'checks.py'), 'a') as f:
+        with open(os.path.join(ctx['kit'], 'autograder', '__init__.py'), 'a') as f:
             f.write('')
         return True
     except OSError:
