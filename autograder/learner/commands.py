@@ -50,14 +50,46 @@ def bar(fraction: float, width: int = 30) -> str:
     return f"[{'#' * filled}{'.' * (width - filled)}]"
 
 
-def render_status(results: list[Result], width: int = 100) -> str:
+def points(results: list[Result]) -> tuple[dict[str, float], float]:
+    """({unit id: points earned}, the points of the units run): a unit's points shared
+    equally among its public tests."""
     by_unit = {u.id: [r for r in results if r.unit.id == u.id] for u in UNITS}
     earned = {
         uid: BY_ID[uid].points * sum(r.passed for r in rs) / len(rs)
         for uid, rs in by_unit.items()
         if rs
     }
-    total = sum(BY_ID[uid].points for uid in earned)
+    return earned, sum(BY_ID[uid].points for uid in earned)
+
+
+def next_failure(results: list[Result]) -> Result | None:
+    """The first failed test, in grading order: what to work on next."""
+    order = {u.id: k for k, u in enumerate(UNITS)}
+    todo = [r for r in results if not r.passed]
+    return min(todo, key=lambda r: order[r.unit.id]) if todo else None
+
+
+def summary_lines(results: list[Result]) -> list[str]:
+    """Two lines for the end of ``pytest exercises``: points so far and the next unit."""
+    earned, total = points(results)
+    scope = (
+        "public tests" if total == sum(u.points for u in UNITS) else "public tests of the units run"
+    )
+    first = next_failure(results)
+    return [
+        f"Points so far: {sum(earned.values()):.0f} / {total:.0f} ({scope}).",
+        (
+            f"Next: {first.unit.id} ({first.unit.function} in {first.unit.file}); stuck? "
+            f"python -m autograder hint {first.unit.id}"
+            if first is not None
+            else "Next: nothing; every public test run passes. Well done!"
+        ),
+    ]
+
+
+def render_status(results: list[Result], width: int = 100) -> str:
+    by_unit = {u.id: [r for r in results if r.unit.id == u.id] for u in UNITS}
+    earned, total = points(results)
     lines = [
         f"Progress {bar(sum(earned.values()) / total)} {sum(earned.values()):.0f} / {total:.0f} points "
         "(public tests)",
@@ -71,9 +103,8 @@ def render_status(results: list[Result], width: int = 100) -> str:
                 f"{uid:<9} {unit_state(rs):<12} {earned[uid]:>3.0f}/{unit.points:<3} "
                 f"{sum(r.passed for r in rs):>2}/{len(rs):<2}  {unit.file}"
             )
-    todo = [r for r in results if not r.passed]
-    if todo:
-        first = todo[0]
+    first = next_failure(results)
+    if first is not None:
         lines += ["", f"Next: {first.unit.id} ({first.unit.function} in {first.unit.file})."]
         lines += textwrap.wrap(
             first.message,

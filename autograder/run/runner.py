@@ -16,7 +16,6 @@ import shutil
 import signal
 import struct
 import subprocess
-import sys
 import tempfile
 import time
 import weakref
@@ -25,9 +24,10 @@ from pathlib import Path
 
 from . import confine as confinement
 from . import protocol, worker
-from .environment import isolation_summary, sandbox_mode, site_package_dirs, work_base, worker_env
-from .forkserver import WORKER_SCRIPT, Zygote
+from .environment import isolation_summary, sandbox_mode, work_base
+from .forkserver import Zygote
 from .protocol import Value
+from .start import Started, start_worker
 
 MAX_REPLY = 512 << 20  # bytes; a larger reply is refused, not read
 
@@ -148,6 +148,7 @@ class WorkerRunner:
         self.hung: dict[str, Outcome] = {}  # "module.function" -> the timeout it caused
         self.pid: int | None = None  # the running worker (as its fork server knows it, if any)
         self.proc: subprocess.Popen | None = None  # the running worker, if not forked by a server
+        self._pending = 0  # replies to warm-up requests not read yet
 
     def __enter__(self):
         return self
@@ -165,35 +166,15 @@ class WorkerRunner:
                 if other is not self:
                     other._kill()
             WorkerRunner._live.add(self)
+        if not self.confined:
+            self.adopt(
+                start_worker(self.workdir, self.extra_paths, self.memory_mb, self.cpu_seconds)
+            )
+            return
         to_worker_r, self._to_worker = os.pipe()
         self._from_worker, from_worker_w = os.pipe()
-        try:
-            if self.confined:  # a fork of the preloaded, confined fork server
-                self.pid = self._zygote().fork(self.workdir, to_worker_r, from_worker_w)
-            else:
-                # -S: no site-packages processing, so no .pth file (an editable install of the
-                # kit among them) runs; the third-party packages' folders are passed explicitly.
-                self.proc = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-I",
-                        "-S",
-                        str(WORKER_SCRIPT),
-                        str(to_worker_r),
-                        str(from_worker_w),
-                        *self.extra_paths,
-                        *site_package_dirs(),
-                    ],
-                    cwd=self.workdir,
-                    env=worker_env(),
-                    pass_fds=(to_worker_r, from_worker_w),
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                    start_new_session=True,
-                    preexec_fn=self._limits,
-                )
-                self.pid = self.proc.pid
+        try:  # a fork of the preloaded, confined fork server
+            self.pid = self._zygote().fork(self.workdir, to_worker_r, from_worker_w)
         except BaseException:
             for fd in (self._to_worker, self._from_worker):
                 os.close(fd)
@@ -202,12 +183,29 @@ class WorkerRunner:
             os.close(to_worker_r)
             os.close(from_worker_w)
 
-    def _limits(self) -> None:
-        confinement.set_limits(
-            confinement.Policy(
-                memory_mb=self.memory_mb, cpu_seconds=self.cpu_seconds, processes=4096
-            )
-        )
+    def start(self) -> "WorkerRunner":
+        """Start the worker now (it imports numpy while the caller goes on), not at the first call."""
+        if self.pid is None:
+            self._spawn()
+        return self
+
+    def adopt(self, started: Started) -> None:
+        """Use an unconfined worker already started (``start.start_worker``) for this folder."""
+        self.proc, self.pid = started.proc, started.proc.pid
+        self._to_worker, self._from_worker = started.to_worker, started.from_worker
+
+    def warm(self, modules: list[str]) -> None:
+        """Ask the worker to import ``modules`` (e.g. matplotlib) while it would wait anyway;
+        the reply is read before the next call's. Submitted code is not run."""
+        if not modules:
+            return
+        if self.pid is None:
+            self._spawn()
+        try:
+            protocol.write_frame(self._to_worker, protocol.encode({"warm": list(modules)}))
+            self._pending += 1
+        except OSError:
+            pass
 
     def _zygote(self) -> Zygote:
         return Zygote.get(self.memory_mb, self.cpu_seconds)
@@ -228,6 +226,9 @@ class WorkerRunner:
             {"module": module, "function": function, "kwargs": kwargs, "timeout": timeout}
         )
         try:
+            while self._pending:  # the warm-up's reply (imports only: no time limit of the call's)
+                self._read(time.monotonic() + 60)
+                self._pending -= 1
             protocol.write_frame(self._to_worker, request)
             data = self._read(time.monotonic() + timeout + 2)  # grace for the worker's own limit
         except TimeoutError:
@@ -303,7 +304,7 @@ class WorkerRunner:
             self.proc = None
         for fd in (self._to_worker, self._from_worker):
             os.close(fd)
-        self.pid = None
+        self.pid, self._pending = None, 0
         return code
 
     def fresh(self) -> None:

@@ -211,6 +211,25 @@ class _QuietLayoutOnImport:
         return spec
 
 
+def warm(modules: list) -> dict:
+    """Import what the coming calls will need (only matplotlib is known) before they come:
+    the parent asks while it still collects or waits for a file save. No submitted code runs;
+    pyplot ends with no figure open, as after any call."""
+    if "matplotlib" in modules:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        quiet_layout()
+        fig, axes = plt.subplots(1, 2)  # fonts, axes and images loaded now, not in the first call
+        for ax in axes:
+            ax.imshow(np.zeros((2, 2)), cmap="gray")
+            ax.set_title("warm")
+        plt.close(fig)
+    return {"status": "ok"}
+
+
 def _load_confine():
     """confine.py, copied beside this script (started with -I: its folder is not on sys.path,
     and is not put there: the workers never import from the server's folder)."""
@@ -381,12 +400,15 @@ def serve(in_fd: int, out_fd: int) -> None:
     # "out of CPU time" included: handle it, so the limit ends the worker at once.
     signal.signal(signal.SIGXCPU, lambda *_: os._exit(CPU_EXIT))
     warnings.simplefilter("ignore")  # plt.show() under Agg warns; warnings are not failures
+    if os.environ.get("NNKIT_WARM"):  # the parent knows already what the calls will need
+        warm(os.environ.pop("NNKIT_WARM").split(","))
     while True:
         frame = read_frame(in_fd)
         if frame is None:
             return
         try:
-            reply = run_call(decode(frame))
+            request = decode(frame)
+            reply = warm(request["warm"]) if "warm" in request else run_call(request)
         except BaseException as exc:  # the request itself was unusable
             reply = {"status": "raised", **_exception_facts(exc)}
         write_frame(out_fd, encode(reply))
