@@ -16,6 +16,7 @@ import shutil
 import signal
 import struct
 import subprocess
+import sys
 import tempfile
 import time
 import weakref
@@ -193,6 +194,59 @@ class WorkerRunner:
         """Use an unconfined worker already started (``start.start_worker``) for this folder."""
         self.proc, self.pid = started.proc, started.proc.pid
         self._to_worker, self._from_worker = started.to_worker, started.from_worker
+
+    def precompile(self, names: list[str]) -> list[str]:
+        """Put bytecode for the submission's files ``names`` beside them, so that the fresh
+        workers that follow import without compiling (about 5 ms a file, in every worker).
+        It is made by a worker of its own, given no test input and then ended: what it
+        returns reaches the later workers only as the bytecode of the submission's own files
+        (a pyc whose header does not match its source is ignored by Python). Returns the
+        files written."""
+        import re
+
+        outcome = self.call_raw({"compile": True})
+        self._kill()
+        pycs = outcome.get("pycs") if isinstance(outcome, dict) else None
+        if not isinstance(pycs, dict):
+            return []
+        cache = self.workdir / "__pycache__"
+        written = []
+        for name, data in pycs.items():
+            source = self.workdir / str(name)
+            if (
+                name not in names
+                or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*\.py", str(name))
+                or not source.is_file()
+                or source.is_symlink()
+                or not hasattr(data, "tobytes")
+                or data.nbytes > 8 << 20
+            ):
+                continue
+            try:
+                cache.mkdir(mode=0o755, exist_ok=True)
+                target = cache / f"{source.stem}.{sys.implementation.cache_tag}.pyc"
+                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data.tobytes())
+                written.append(name)
+            except OSError:
+                continue
+        return written
+
+    def call_raw(self, request: dict, timeout: float = 10.0) -> dict | None:
+        """One request other than a call (see worker.serve), its reply as sent; None if none."""
+        if self.pid is None:
+            try:
+                self._spawn()
+            except (OSError, subprocess.SubprocessError):
+                return None
+        try:
+            protocol.write_frame(self._to_worker, protocol.encode(request))
+            data = self._read(time.monotonic() + timeout)
+            return protocol.decode(data) if data is not None else None
+        except Exception:
+            self._kill()
+            return None
 
     def warm(self, modules: list[str]) -> None:
         """Ask the worker to import ``modules`` (e.g. matplotlib) while it would wait anyway;
