@@ -70,6 +70,9 @@ def cmd_grade(args) -> int:
         )
     submission = args.submission[0]
     start = time.monotonic()
+    from .run.runner import WorkerRunner
+
+    WorkerRunner.start_fork_server(args.memory_mb)  # it loads while grade() prepares
     results = grade(submission, **options)
     elapsed = time.monotonic() - start
     from .run.runner import isolation_summary

@@ -43,6 +43,7 @@ PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--fee
 
 
 def timed(cmd, cwd, env=None) -> float:
+    env = env if env is not None else env_for(None)
     start = time.perf_counter()
     subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
@@ -61,7 +62,10 @@ def kit_at(rev: str, where: Path) -> Path | None:
 
 
 def env_for(tree: Path | None) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    """This environment as a learner's is: bytecode written (PYTHONDONTWRITEBYTECODE unset)."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
+    }
     if tree is not None:  # that tree's autograder before the installed one
         env["PYTHONPATH"] = str(tree)
     return env
@@ -78,6 +82,14 @@ def pytest_rounds(args, tmp: Path, before: Path | None) -> None:
     shutil.copytree(KIT / "exercises", stubs, ignore=shutil.ignore_patterns("tests", "__pycache__"))
     solutions = str(KIT / "solutions")
     floor = [*PYTEST[:-1], str(floor_dir / "test_trivial.py")]
+    for label, tree in [("now", KIT)] + ([("before", before)] if before is not None else []):
+        # one unmeasured run each: bytecode written, as on a learner's second run
+        timed(
+            [*PYTEST, str(tree / "exercises"), f"--submission={stubs}"],
+            tree,
+            env_for(tree if label == "before" else None),
+        )
+    timed(floor, KIT)
     cases = [  # (name, target ratio, command relative to a kit tree)
         (
             "finished submission: pytest exercises --submission solutions",

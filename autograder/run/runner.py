@@ -31,6 +31,7 @@ from .protocol import Value
 from .start import Started, start_worker
 
 MAX_REPLY = 512 << 20  # bytes; a larger reply is refused, not read
+CPU_SECONDS = 120  # a worker's whole life
 
 
 @dataclass
@@ -131,7 +132,7 @@ class WorkerRunner:
     ):
         self.workdir, self.timeout, self.memory_mb = Path(workdir), timeout, memory_mb
         self.extra_paths = [str(p) for p in extra_paths]  # importable after workdir (given files)
-        self.cpu_seconds = 120  # a whole worker's life; wall-clock limits are per call
+        self.cpu_seconds = CPU_SECONDS  # a whole worker's life; wall-clock limits are per call
         self.confined = confine
         if confine and work_base() not in self.workdir.resolve().parents:
             # the fork server sees only the staging folder: stage a copy (links copied as links)
@@ -183,6 +184,12 @@ class WorkerRunner:
         finally:
             os.close(to_worker_r)
             os.close(from_worker_w)
+
+    @staticmethod
+    def start_fork_server(memory_mb: int = 2048) -> None:
+        """Start the fork server grading will use now, so that it loads numpy and matplotlib
+        while this process prepares (builds the tests, copies the submission)."""
+        Zygote.get(memory_mb, CPU_SECONDS)
 
     def start(self) -> "WorkerRunner":
         """Start the worker now (it imports numpy while the caller goes on), not at the first call."""
