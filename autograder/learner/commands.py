@@ -169,7 +169,7 @@ def warm_runner(submission: Path, units=None, timeout: float = 10.0) -> WorkerRu
     ready before the next save, and fresh for it (nothing of an earlier run is left in it)."""
     runner = public_runner(submission, timeout).start()
     if uses_matplotlib(submission, units or UNITS):
-        runner.warm(["matplotlib"])
+        runner.warm(["matplotlib+figure"])
     return runner
 
 

@@ -241,17 +241,19 @@ class _QuietLayoutOnImport:
 
 
 def warm(modules: list) -> dict:
-    """Import what the coming calls will need (only matplotlib is known) before they come:
+    """Import what the coming calls will need (matplotlib; "matplotlib+figure" also makes and
+    closes a figure) before they come:
     the parent asks while it still collects or waits for a file save. No submitted code runs;
     pyplot ends with no figure open, as after any call."""
-    if "matplotlib" in modules:
+    if "matplotlib" in modules or "matplotlib+figure" in modules:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
         quiet_layout()
-        fig, axes = plt.subplots(1, 2)  # fonts, axes and images loaded now, not in the first call
+    if "matplotlib+figure" in modules:  # when idle anyway (watch): fonts, axes and images too
+        fig, axes = plt.subplots(1, 2)
         for ax in axes:
             ax.imshow(np.zeros((2, 2)), cmap="gray")
             ax.set_title("warm")
