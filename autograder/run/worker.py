@@ -180,7 +180,8 @@ def _exception_facts(exc: BaseException, root: str | None = None) -> dict:
 
 def _close_figures() -> None:
     pyplot = sys.modules.get("matplotlib.pyplot")
-    if pyplot is not None:
+    # a pyplot imported lazily (_LazyPyplot) and never used has no figure: do not load it
+    if pyplot is not None and type(pyplot) is not _LazyModule:
         pyplot.close("all")
 
 
@@ -241,11 +242,57 @@ class _QuietLayoutOnImport:
         return spec
 
 
+class _LazyModule(type(sys)):
+    """A module that runs its code at the first use of one of its attributes. Unlike
+    importlib's LazyLoader, looking at what the import system looks at (``__spec__``,
+    ``__name__``...) does not load it, so importing it again (another file's ``import
+    matplotlib.pyplot``) does not either."""
+
+    _PASS = frozenset(
+        {"__spec__", "__name__", "__loader__", "__class__", "__dict__", "__package__"}
+    )
+
+    def __getattribute__(self, attr):
+        if attr in _LazyModule._PASS:
+            return object.__getattribute__(self, attr)
+        _LazyModule._load(self)
+        return getattr(self, attr)
+
+    def __setattr__(self, attr, value):
+        _LazyModule._load(self)
+        setattr(self, attr, value)
+
+    def __delattr__(self, attr):
+        _LazyModule._load(self)
+        delattr(self, attr)
+
+    def _load(self):
+        if type(self) is not _LazyModule:
+            return
+        object.__setattr__(self, "__class__", type(sys))
+        spec = self.__spec__
+        spec.loader = spec.loader_state["loader"]
+        self.__loader__ = spec.loader
+        spec.loader.exec_module(self)
+
+
+class _LazyLoader:
+    def __init__(self, loader):
+        self.loader = loader
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        module.__spec__.loader_state = {"loader": self.loader}
+        module.__class__ = _LazyModule
+
+
 class _LazyPyplot:
     """A meta-path hook for a worker that has not loaded matplotlib: ``import
-    matplotlib.pyplot`` gives a module that loads itself at its first use (importlib's
-    LazyLoader), so a file that imports pyplot at its top but whose function raises before
-    plotting (a stub) does not cost pyplot's import (about 0.3 s). Used once, then removed."""
+    matplotlib.pyplot`` gives a module that loads itself at its first use (_LazyModule), so a
+    file that imports pyplot at its top but whose function raises before plotting (a stub)
+    does not cost pyplot's import (about 0.3 s). Used once, then removed."""
 
     def find_spec(self, name, path=None, target=None):
         if name != "matplotlib.pyplot":
@@ -253,7 +300,7 @@ class _LazyPyplot:
         sys.meta_path.remove(self)
         spec = importlib.machinery.PathFinder.find_spec(name, path)
         if spec is not None and hasattr(spec.loader, "exec_module"):
-            spec.loader = importlib.util.LazyLoader(spec.loader)
+            spec.loader = _LazyLoader(spec.loader)
         return spec
 
 
