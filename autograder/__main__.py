@@ -70,6 +70,9 @@ def cmd_grade(args) -> int:
         )
     submission = args.submission[0]
     start = time.monotonic()
+    from .run.runner import WorkerRunner
+
+    WorkerRunner.start_fork_server(args.memory_mb)  # it loads while grade() prepares
     results = grade(submission, **options)
     elapsed = time.monotonic() - start
     from .run.runner import isolation_summary
@@ -200,9 +203,9 @@ def cmd_gradescope(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from .learner.commands import public_results, render_status
+    from .learner.commands import public_results, show_status
 
-    print(render_status(public_results(args.submission)))
+    show_status(public_results(args.submission))
     return 0
 
 
@@ -216,7 +219,7 @@ def cmd_hint(args) -> int:
 def cmd_watch(args) -> int:
     from .learner.commands import watch
 
-    watch(args.submission, interval=args.interval, clear=not args.no_clear)
+    watch(args.submission, clear=not args.no_clear)
     return 0
 
 
@@ -398,7 +401,6 @@ def main(argv=None) -> int:
     h.add_argument("--reset", action="store_true", help="hide this unit's hints again")
     h.set_defaults(func=cmd_hint)
     w = learner_parser("watch", "re-run the public tests of each file you save; Ctrl-C stops")
-    w.add_argument("--interval", type=float, default=0.5, help="seconds between looks at the files")
     w.add_argument("--no-clear", action="store_true", help="do not clear the screen between runs")
     w.set_defaults(func=cmd_watch)
     cp = learner_parser(

@@ -1,5 +1,5 @@
 """Progress for long runs (a batch, the learner's test runs): rich's bar on a terminal, one
-plain line per item elsewhere (logs, CI, a pipe)."""
+plain line per item elsewhere (logs, CI, a pipe); the learner's progress table on a terminal."""
 
 from __future__ import annotations
 
@@ -43,3 +43,37 @@ class Progress:
     def __exit__(self, *exc) -> None:
         if self._bar is not None:
             self._bar.stop()
+
+
+STATE_STYLE = {"done": "green", "failing": "red", "not started": "dim"}
+
+
+def status_table(
+    stream, header: str, earned: float, total: float, columns, rows, after, clear: bool = False
+) -> None:
+    """The learner's progress table, drawn by rich on a terminal (``stream`` is one): the
+    header, a bar of points, one row per unit (its state coloured), then ``after``'s lines."""
+    from rich.console import Console
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=stream, highlight=False)
+    if clear:
+        console.clear()
+    if header:
+        console.print(Text(header))
+    bar = Table.grid(padding=(0, 1))
+    bar.add_row(
+        "Progress",
+        ProgressBar(total=total or 1, completed=earned, width=30),
+        Text(f"{earned:.0f} / {total:.0f} points (public tests)"),
+    )
+    console.print(bar)
+    table = Table(*columns, box=None, pad_edge=False)
+    for row in rows:
+        table.add_row(row[0], Text(row[1], style=STATE_STYLE.get(row[1], "")), *map(Text, row[2:]))
+    console.print(table)
+    for line in after:
+        console.print(Text(line))
+    stream.flush()

@@ -70,8 +70,6 @@ def test_watch_reruns_on_save_and_stops_cleanly(stubs):
             "watch",
             "--submission",
             str(stubs),
-            "--interval",
-            "0.2",
             "--no-clear",
         ],
         cwd=KIT,
@@ -98,11 +96,17 @@ def test_watch_reruns_on_save_and_stops_cleanly(stubs):
         shutil.copy(
             SOLUTIONS / "neural_network.py", stubs / "neural_network.py"
         )  # the learner saves
-        wait_for("re-ran the public tests for: neural_network.py")
+        # file-system events, not polling: the save is seen, conv2d and max_pool re-run first
+        # (run 2), then the exercises built on them
+        seen = wait_for("re-ran the public tests for: neural_network.py")
+        assert "(run 2;" in seen[-1] and "the exercises that use it next" in seen[-1]
         seen = wait_for("Next:")
         assert any(line.startswith("conv2d    done") for line in seen)
+        seen = wait_for("re-ran the public tests for: neural_network.py")
+        assert "(run 2;" in seen[-1] and "next)" not in seen[-1]
         shutil.copy(SOLUTIONS / "ex4_2_1_average_filter.py", stubs / "ex4_2_1_average_filter.py")
-        wait_for("re-ran the public tests for: ex4_2_1_average_filter.py")
+        seen = wait_for("re-ran the public tests for: ex4_2_1_average_filter.py")
+        assert "(run 3;" in seen[-1]
         seen = wait_for("Next:")
         assert any(line.startswith("4.2.1     done") for line in seen)
     finally:

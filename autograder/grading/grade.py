@@ -114,6 +114,7 @@ def grade(
                 WorkerRunner(workdir, timeout=timeout, memory_mb=memory_mb, confine=True)
             )
             runner = RefusingRunner(worker, refused)
+            worker.precompile([u.file for u in UNITS] + [p.name for p in workdir.glob("*.py")])
             standins: dict[frozenset, object] = {}
             for unit in chosen:
                 worker.fresh()

@@ -7,7 +7,6 @@ where the learner stands, what to do next, and what went wrong.
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import textwrap
 import time
@@ -31,12 +30,8 @@ def public_runner(submission: Path, timeout: float = 10.0) -> WorkerRunner:
 
 def public_results(submission: Path, units=None, timeout: float = 10.0) -> list[Result]:
     """Every public test of ``units`` (default all), run on a fresh worker (fresh imports)."""
-    results = []
-    with public_runner(submission, timeout) as runner:
-        for unit in units or UNITS:
-            for test in unit.public_tests():
-                results.append(run_test(unit, test, runner, public_libraries(unit, runner)))
-    return results
+    with warm_runner(submission, units, timeout) as runner:
+        return run_units(runner, units or UNITS)
 
 
 def unit_state(rs: list[Result]) -> str:
@@ -50,14 +45,46 @@ def bar(fraction: float, width: int = 30) -> str:
     return f"[{'#' * filled}{'.' * (width - filled)}]"
 
 
-def render_status(results: list[Result], width: int = 100) -> str:
+def points(results: list[Result]) -> tuple[dict[str, float], float]:
+    """({unit id: points earned}, the points of the units run): a unit's points shared
+    equally among its public tests."""
     by_unit = {u.id: [r for r in results if r.unit.id == u.id] for u in UNITS}
     earned = {
         uid: BY_ID[uid].points * sum(r.passed for r in rs) / len(rs)
         for uid, rs in by_unit.items()
         if rs
     }
-    total = sum(BY_ID[uid].points for uid in earned)
+    return earned, sum(BY_ID[uid].points for uid in earned)
+
+
+def next_failure(results: list[Result]) -> Result | None:
+    """The first failed test, in grading order: what to work on next."""
+    order = {u.id: k for k, u in enumerate(UNITS)}
+    todo = [r for r in results if not r.passed]
+    return min(todo, key=lambda r: order[r.unit.id]) if todo else None
+
+
+def summary_lines(results: list[Result]) -> list[str]:
+    """Two lines for the end of ``pytest exercises``: points so far and the next unit."""
+    earned, total = points(results)
+    scope = (
+        "public tests" if total == sum(u.points for u in UNITS) else "public tests of the units run"
+    )
+    first = next_failure(results)
+    return [
+        f"Points so far: {sum(earned.values()):.0f} / {total:.0f} ({scope}).",
+        (
+            f"Next: {first.unit.id} ({first.unit.function} in {first.unit.file}); stuck? "
+            f"python -m autograder hint {first.unit.id}"
+            if first is not None
+            else "Next: nothing; every public test run passes. Well done!"
+        ),
+    ]
+
+
+def render_status(results: list[Result], width: int = 100) -> str:
+    by_unit = {u.id: [r for r in results if r.unit.id == u.id] for u in UNITS}
+    earned, total = points(results)
     lines = [
         f"Progress {bar(sum(earned.values()) / total)} {sum(earned.values()):.0f} / {total:.0f} points "
         "(public tests)",
@@ -71,9 +98,8 @@ def render_status(results: list[Result], width: int = 100) -> str:
                 f"{uid:<9} {unit_state(rs):<12} {earned[uid]:>3.0f}/{unit.points:<3} "
                 f"{sum(r.passed for r in rs):>2}/{len(rs):<2}  {unit.file}"
             )
-    todo = [r for r in results if not r.passed]
-    if todo:
-        first = todo[0]
+    first = next_failure(results)
+    if first is not None:
         lines += ["", f"Next: {first.unit.id} ({first.unit.function} in {first.unit.file})."]
         lines += textwrap.wrap(
             first.message,
@@ -121,45 +147,156 @@ def hint(submission: Path, unit_id: str, reset: bool = False) -> str:
 # --- watch ----------------------------------------------------------------------------------
 
 
-def snapshot(submission: Path) -> dict[str, float]:
-    return {p.name: p.stat().st_mtime for p in Path(submission).glob("*.py")}
-
-
 def units_of(files: list[str]) -> list:
     """The units whose tests a change to these files can change: their own, and the
     exercises built on neural_network.py when that changes."""
     return [u for u in UNITS if u.file in files or ("neural_network.py" in files and u.depends)]
 
 
-def watch(submission: Path, interval: float = 0.5, clear: bool = True, out=sys.stdout) -> None:
-    """Re-run the public tests of each saved file; Ctrl-C leaves."""
-    seen = snapshot(submission)  # before the first run: a save during it is not missed
-    results = {r.test.name + r.unit.id: r for r in public_results(submission)}
-    _render_watch(list(results.values()), "all units", clear, out)
-    try:
-        while True:
-            time.sleep(interval)
-            now = snapshot(submission)
-            changed = sorted(f for f in now if now[f] != seen.get(f))
-            seen = now
-            if not changed:
-                continue
-            for r in public_results(submission, units_of(changed)):
+def uses_matplotlib(submission: Path, units) -> bool:
+    """Whether a file of these units mentions matplotlib (its worker will import it)."""
+    for name in {u.file for u in units}:
+        try:
+            if "matplotlib" in (Path(submission) / name).read_text(errors="replace"):
+                return True
+        except OSError:
+            pass
+    return False
+
+
+def warm_runner(submission: Path, units=None, timeout: float = 10.0) -> WorkerRunner:
+    """A fresh worker, started now, with matplotlib imported if these units' files use it:
+    ready before the next save, and fresh for it (nothing of an earlier run is left in it)."""
+    runner = public_runner(submission, timeout).start()
+    if uses_matplotlib(submission, units or UNITS):
+        runner.warm(["matplotlib+figure"])
+    return runner
+
+
+def run_units(runner, units) -> list[Result]:
+    return [
+        run_test(unit, test, runner, public_libraries(unit, runner))
+        for unit in units
+        for test in unit.public_tests()
+    ]
+
+
+def _saved(submission: Path):
+    """watchfiles' filter: the submission's own .py files (not caches, hints or pictures)."""
+
+    def keep(change, path: str) -> bool:
+        p = Path(path)
+        return p.suffix == ".py" and p.parent == submission and not p.name.startswith(".")
+
+    return keep
+
+
+def watch(submission: Path, clear: bool = True, out=sys.stdout) -> None:
+    """Re-run the public tests of each saved file, on file-system events (watchfiles); a
+    fresh worker per run, started and warmed while waiting for the save; Ctrl-C leaves.
+
+    A save of neural_network.py shows conv2d's and max_pool's table first, then again with
+    the exercises built on them."""
+    from watchfiles import DefaultFilter
+    from watchfiles._rust_notify import RustNotify
+
+    submission = Path(submission).resolve()
+    keep = _saved(submission)
+    results: dict[str, Result] = {}
+    runner = None
+    n = 0
+    # watching starts before the first run: a save during it is not missed
+    with RustNotify([str(submission)], False, False, 300, False, True) as watcher:
+        try:
+            runner = warm_runner(submission)
+            n += 1
+            for r in run_units(runner, UNITS):
                 results[r.test.name + r.unit.id] = r
-            _render_watch(list(results.values()), ", ".join(changed), clear, out)
-    except KeyboardInterrupt:
-        print("\nStopped watching.", file=out, flush=True)
+            _render_watch(list(results.values()), "all units", clear, out, n)
+            while True:
+                runner.close()
+                runner = warm_runner(submission)  # the next run's, warm before the save
+                raw = watcher.watch(1000, 10, 5000, None)
+                if raw == "signal":
+                    raise KeyboardInterrupt
+                if raw in ("timeout", "stop"):
+                    continue
+                changed = sorted(
+                    {
+                        Path(path).name
+                        for change, path in raw
+                        if keep(change, path) and DefaultFilter()(change, path)
+                    }
+                )
+                if not changed:
+                    continue
+                n += 1
+                own = [u for u in UNITS if u.file in changed]
+                later = [u for u in units_of(changed) if u not in own]
+                for phase, units in enumerate([own, later]):
+                    if not units:
+                        continue
+                    for r in run_units(runner, units):
+                        results[r.test.name + r.unit.id] = r
+                    what = ", ".join(changed)
+                    if later and phase == 0:
+                        what += " (the exercises that use it next)"
+                    _render_watch(list(results.values()), what, clear, out, n)
+        except KeyboardInterrupt:
+            print("\nStopped watching.", file=out, flush=True)
+        finally:
+            if runner is not None:
+                runner.close()
 
 
-def _render_watch(results, what: str, clear: bool, out) -> None:
-    width = min(shutil.get_terminal_size((100, 40)).columns, 120)
-    screen = "\033[2J\033[H" if clear else ""
+def _render_watch(results, what: str, clear: bool, out, n: int = 0) -> None:
     stamp = time.strftime("%H:%M:%S")
-    print(
-        f"{screen}[{stamp}] re-ran the public tests for: {what}  (Ctrl-C to stop)\n\n"
-        f"{render_status(results, width)}",
-        file=out,
-        flush=True,
+    header = f"[{stamp}] re-ran the public tests for: {what}  (run {n}; Ctrl-C to stop)"
+    show_status(results, out, header=header, clear=clear)
+
+
+def show_status(results, out=sys.stdout, header: str = "", clear: bool = False) -> None:
+    """The progress table: rich's on a terminal, the plain lines of ``render_status`` elsewhere."""
+    if not (hasattr(out, "isatty") and out.isatty()):
+        screen = "\033[2J\033[H" if clear else ""
+        head = f"{screen}{header}\n\n" if header else screen
+        print(f"{head}{render_status(results, width=100)}", file=out, flush=True)
+        return
+    from ..progress import status_table
+
+    by_unit = {u.id: [r for r in results if r.unit.id == u.id] for u in UNITS}
+    earned, total = points(results)
+    rows = [
+        (
+            uid,
+            unit_state(rs),
+            f"{earned[uid]:.0f}/{BY_ID[uid].points:g}",
+            f"{sum(r.passed for r in rs)}/{len(rs)}",
+            BY_ID[uid].file,
+        )
+        for uid, rs in by_unit.items()
+        if rs
+    ]
+    first = next_failure(results)
+    after = (
+        [
+            "",
+            f"Next: {first.unit.id} ({first.unit.function} in {first.unit.file}).",
+            first.message,
+            f"Stuck? python -m autograder hint {first.unit.id}",
+        ]
+        if first is not None
+        else ["", "Every public test passes. Well done!"]
+    )
+    status_table(
+        out,
+        header=header,
+        earned=sum(earned.values()),
+        total=total,
+        columns=["unit", "state", "points", "tests", "file"],
+        rows=rows,
+        after=after,
+        clear=clear,
     )
 
 

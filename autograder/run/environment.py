@@ -68,9 +68,22 @@ def hidden_paths() -> list[str]:
 _MPL_CACHE: list[Path] = []
 
 
+def _user_matplotlib_cache() -> Path:
+    """matplotlib's cache folder for this user (matplotlib.get_cachedir(), without importing
+    matplotlib): MPLCONFIGDIR, else $XDG_CACHE_HOME/matplotlib or ~/.cache/matplotlib."""
+    if os.environ.get("MPLCONFIGDIR"):
+        return Path(os.environ["MPLCONFIGDIR"])
+    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(xdg) / "matplotlib"
+
+
 def matplotlib_cache() -> list[Path]:
     """matplotlib's font list, built once per grading process and copied into each worker's
     fresh config folder (building it costs ~0.8 s; a shared writable cache could be poisoned)."""
+    if not _MPL_CACHE:
+        # the grading user's own (trusted) font list, when matplotlib has made one: copied,
+        # never shared; built here only where there is none (a fresh Gradescope container)
+        _MPL_CACHE.extend(sorted(_user_matplotlib_cache().glob("fontlist-*.json")))
     if not _MPL_CACHE:
         folder = Path(tempfile.mkdtemp(prefix="nnkit-mpl-"))
         atexit.register(shutil.rmtree, folder, True)
@@ -243,20 +256,19 @@ KIT_DISTRIBUTIONS = (
 )
 
 
-def _beneath(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
-
-
 def _readable(roots: list[str], hidden: list[Path]) -> list[str]:
     """``roots``, each split into its entries where a hidden path (or the kit's distribution
-    metadata) is inside it, so that a Landlock rule never covers the kit."""
+    metadata) is inside it, so that a Landlock rule never covers the kit. (Paths compared as
+    strings: pathlib's parents cost about 0.2 s here, at every grading process's start.)"""
+    marks = [str(h).rstrip("/") + "/" for h in hidden]
     out: list[str] = []
     for root in dict.fromkeys(roots):
+        text = str(Path(root)).rstrip("/") + "/"
         path = Path(root)
-        if not path.exists() or any(_beneath(path, h) for h in hidden):
+        if not path.exists() or any(text.startswith(m) for m in marks):  # beneath a hidden one
             continue
         is_site = path.name in ("site-packages", "dist-packages")
-        if path.is_dir() and (is_site or any(path in h.parents for h in hidden)):
+        if path.is_dir() and (is_site or any(m.startswith(text) for m in marks)):
             entries = sorted(p for p in path.iterdir() if not p.name.startswith(KIT_DISTRIBUTIONS))
             out += _readable([str(p) for p in entries], hidden)
         else:

@@ -25,11 +25,13 @@ from pathlib import Path
 
 from . import confine as confinement
 from . import protocol, worker
-from .environment import isolation_summary, sandbox_mode, site_package_dirs, work_base, worker_env
-from .forkserver import WORKER_SCRIPT, Zygote
+from .environment import isolation_summary, sandbox_mode, work_base
+from .forkserver import Zygote
 from .protocol import Value
+from .start import Started, start_worker
 
 MAX_REPLY = 512 << 20  # bytes; a larger reply is refused, not read
+CPU_SECONDS = 120  # a worker's whole life
 
 
 @dataclass
@@ -130,7 +132,7 @@ class WorkerRunner:
     ):
         self.workdir, self.timeout, self.memory_mb = Path(workdir), timeout, memory_mb
         self.extra_paths = [str(p) for p in extra_paths]  # importable after workdir (given files)
-        self.cpu_seconds = 120  # a whole worker's life; wall-clock limits are per call
+        self.cpu_seconds = CPU_SECONDS  # a whole worker's life; wall-clock limits are per call
         self.confined = confine
         if confine and work_base() not in self.workdir.resolve().parents:
             # the fork server sees only the staging folder: stage a copy (links copied as links)
@@ -148,6 +150,7 @@ class WorkerRunner:
         self.hung: dict[str, Outcome] = {}  # "module.function" -> the timeout it caused
         self.pid: int | None = None  # the running worker (as its fork server knows it, if any)
         self.proc: subprocess.Popen | None = None  # the running worker, if not forked by a server
+        self._pending = 0  # replies to warm-up requests not read yet
 
     def __enter__(self):
         return self
@@ -165,35 +168,15 @@ class WorkerRunner:
                 if other is not self:
                     other._kill()
             WorkerRunner._live.add(self)
+        if not self.confined:
+            self.adopt(
+                start_worker(self.workdir, self.extra_paths, self.memory_mb, self.cpu_seconds)
+            )
+            return
         to_worker_r, self._to_worker = os.pipe()
         self._from_worker, from_worker_w = os.pipe()
-        try:
-            if self.confined:  # a fork of the preloaded, confined fork server
-                self.pid = self._zygote().fork(self.workdir, to_worker_r, from_worker_w)
-            else:
-                # -S: no site-packages processing, so no .pth file (an editable install of the
-                # kit among them) runs; the third-party packages' folders are passed explicitly.
-                self.proc = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-I",
-                        "-S",
-                        str(WORKER_SCRIPT),
-                        str(to_worker_r),
-                        str(from_worker_w),
-                        *self.extra_paths,
-                        *site_package_dirs(),
-                    ],
-                    cwd=self.workdir,
-                    env=worker_env(),
-                    pass_fds=(to_worker_r, from_worker_w),
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                    start_new_session=True,
-                    preexec_fn=self._limits,
-                )
-                self.pid = self.proc.pid
+        try:  # a fork of the preloaded, confined fork server
+            self.pid = self._zygote().fork(self.workdir, to_worker_r, from_worker_w)
         except BaseException:
             for fd in (self._to_worker, self._from_worker):
                 os.close(fd)
@@ -202,12 +185,88 @@ class WorkerRunner:
             os.close(to_worker_r)
             os.close(from_worker_w)
 
-    def _limits(self) -> None:
-        confinement.set_limits(
-            confinement.Policy(
-                memory_mb=self.memory_mb, cpu_seconds=self.cpu_seconds, processes=4096
-            )
-        )
+    @staticmethod
+    def start_fork_server(memory_mb: int = 2048) -> None:
+        """Start the fork server grading will use now, so that it loads numpy and matplotlib
+        while this process prepares (builds the tests, copies the submission)."""
+        Zygote.get(memory_mb, CPU_SECONDS)
+
+    def start(self) -> "WorkerRunner":
+        """Start the worker now (it imports numpy while the caller goes on), not at the first call."""
+        if self.pid is None:
+            self._spawn()
+        return self
+
+    def adopt(self, started: Started) -> None:
+        """Use an unconfined worker already started (``start.start_worker``) for this folder."""
+        self.proc, self.pid = started.proc, started.proc.pid
+        self._to_worker, self._from_worker = started.to_worker, started.from_worker
+
+    def precompile(self, names: list[str]) -> list[str]:
+        """Put bytecode for the submission's files ``names`` beside them, so that the fresh
+        workers that follow import without compiling (about 5 ms a file, in every worker).
+        It is made by a worker of its own, given no test input and then ended: what it
+        returns reaches the later workers only as the bytecode of the submission's own files
+        (a pyc whose header does not match its source is ignored by Python). Returns the
+        files written."""
+        import re
+
+        outcome = self.call_raw({"compile": True})
+        self._kill()
+        pycs = outcome.get("pycs") if isinstance(outcome, dict) else None
+        if not isinstance(pycs, dict):
+            return []
+        cache = self.workdir / "__pycache__"
+        written = []
+        for name, data in pycs.items():
+            source = self.workdir / str(name)
+            if (
+                name not in names
+                or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*\.py", str(name))
+                or not source.is_file()
+                or source.is_symlink()
+                or not hasattr(data, "tobytes")
+                or data.nbytes > 8 << 20
+            ):
+                continue
+            try:
+                cache.mkdir(mode=0o755, exist_ok=True)
+                target = cache / f"{source.stem}.{sys.implementation.cache_tag}.pyc"
+                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data.tobytes())
+                written.append(name)
+            except OSError:
+                continue
+        return written
+
+    def call_raw(self, request: dict, timeout: float = 10.0) -> dict | None:
+        """One request other than a call (see worker.serve), its reply as sent; None if none."""
+        if self.pid is None:
+            try:
+                self._spawn()
+            except (OSError, subprocess.SubprocessError):
+                return None
+        try:
+            protocol.write_frame(self._to_worker, protocol.encode(request))
+            data = self._read(time.monotonic() + timeout)
+            return protocol.decode(data) if data is not None else None
+        except Exception:
+            self._kill()
+            return None
+
+    def warm(self, modules: list[str]) -> None:
+        """Ask the worker to import ``modules`` (e.g. matplotlib) while it would wait anyway;
+        the reply is read before the next call's. Submitted code is not run."""
+        if not modules:
+            return
+        if self.pid is None:
+            self._spawn()
+        try:
+            protocol.write_frame(self._to_worker, protocol.encode({"warm": list(modules)}))
+            self._pending += 1
+        except OSError:
+            pass
 
     def _zygote(self) -> Zygote:
         return Zygote.get(self.memory_mb, self.cpu_seconds)
@@ -228,6 +287,9 @@ class WorkerRunner:
             {"module": module, "function": function, "kwargs": kwargs, "timeout": timeout}
         )
         try:
+            while self._pending:  # the warm-up's reply (imports only: no time limit of the call's)
+                self._read(time.monotonic() + 60)
+                self._pending -= 1
             protocol.write_frame(self._to_worker, request)
             data = self._read(time.monotonic() + timeout + 2)  # grace for the worker's own limit
         except TimeoutError:
@@ -303,7 +365,7 @@ class WorkerRunner:
             self.proc = None
         for fd in (self._to_worker, self._from_worker):
             os.close(fd)
-        self.pid = None
+        self.pid, self._pending = None, 0
         return code
 
     def fresh(self) -> None:
