@@ -49,3 +49,22 @@ def submission(tmp_path):
         return sub
 
     return make
+
+
+def venv_with_outer_packages(venv: Path) -> tuple[Path, str]:
+    """A new virtualenv without pip whose third-party packages (numpy, pytest, pip, ...) are
+    this interpreter's, through a .pth file: tests install into it offline. Returns (its
+    python, its purelib folder). The kit's own editable install is not passed on."""
+    import site
+
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    outer = [p for p in site.getsitepackages() if "__editable__" not in p]
+    (Path(purelib) / "_outer_packages.pth").write_text("\n".join(outer) + "\n")
+    return python, purelib

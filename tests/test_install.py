@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import site
 import subprocess
 import sys
 
 import pytest
 
-from tests.helpers import KIT, SOLUTIONS
+from tests.helpers import KIT, SOLUTIONS, venv_with_outer_packages
 
 pytestmark = pytest.mark.slow  # builds and installs the kit into a fresh virtualenv
 
@@ -31,19 +30,7 @@ def installed(tmp_path_factory):
             | ({"tests", "benchmarks"} & set(names) if folder == str(KIT) else set())
         ),
     )
-    venv = root / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    purelib = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    outer = [p for p in site.getsitepackages() if "__editable__" not in p]
-    (venv / purelib.split(str(venv) + "/")[1] / "_outer_packages.pth").write_text(
-        "\n".join(outer) + "\n"
-    )
+    python, purelib = venv_with_outer_packages(root / "venv")
     proc = subprocess.run(
         [
             sys.executable,

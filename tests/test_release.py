@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import site
 import subprocess
-import sys
 
 import pytest
 
 from autograder.integrations.release import build
-from tests.helpers import SOLUTIONS
+from tests.helpers import SOLUTIONS, venv_with_outer_packages
 
 pytestmark = pytest.mark.slow  # end to end: workers and subprocesses
 
@@ -23,19 +21,7 @@ def installed(tmp_path_factory):
     root = tmp_path_factory.mktemp("release")
     bundle = root / "bundle"
     build(bundle)
-    venv = root / "venv"
-    # --without-pip: pip and setuptools, like numpy, come from this environment (.pth below).
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    purelib = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    (root / "venv" / purelib.split(str(venv) + "/")[1] / "_outer_packages.pth").write_text(
-        "\n".join(site.getsitepackages()) + "\n"
-    )
+    python, purelib = venv_with_outer_packages(root / "venv")
     subprocess.run(
         [
             str(python),
