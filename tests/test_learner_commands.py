@@ -11,10 +11,11 @@ import threading
 import time
 
 import pytest
-from PIL import Image
 
 from tests.helpers import KIT, SOLUTIONS, cli
 from tests.test_diagnostics import MISTAKES
+
+Image = pytest.importorskip("PIL.Image")  # comes with matplotlib; a bare interpreter may lack it
 
 pytestmark = pytest.mark.slow  # end to end: workers and subprocesses
 
