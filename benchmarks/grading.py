@@ -42,6 +42,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from kit_versions import kit_at  # beside this script
+
 KIT = Path(__file__).resolve().parents[1]
 PYTEST = [
     sys.executable,
@@ -60,18 +62,6 @@ def timed(cmd: list[str], cwd=KIT, env=None) -> float:
     start = time.perf_counter()
     subprocess.run(cmd, cwd=cwd, env=env, check=True, capture_output=True)
     return time.perf_counter() - start
-
-
-def kit_at(rev: str, where: Path) -> Path | None:
-    """The kit's tree at ``rev`` (a `git archive`), or None without git or that revision."""
-    if not rev:
-        return None
-    where.mkdir()
-    archive = subprocess.run(["git", "-C", str(KIT), "archive", rev], capture_output=True)
-    if archive.returncode:
-        return None
-    subprocess.run(["tar", "-x", "-C", str(where)], input=archive.stdout, check=True)
-    return where
 
 
 def nbgrader_per_submission(tmp: Path, students: int) -> float | None:

@@ -37,6 +37,8 @@ import termios
 import time
 from pathlib import Path
 
+from kit_versions import kit_at  # beside this script
+
 KIT = Path(__file__).resolve().parents[1]
 BEFORE = "8a8ad39"  # main before the speed work
 PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--feedback="]
@@ -47,18 +49,6 @@ def timed(cmd, cwd, env=None) -> float:
     start = time.perf_counter()
     subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
-
-
-def kit_at(rev: str, where: Path) -> Path | None:
-    """The kit's tree at ``rev``, unpacked in ``where`` (None without git or that revision)."""
-    if not rev:
-        return None
-    where.mkdir()
-    archive = subprocess.run(["git", "-C", str(KIT), "archive", rev], capture_output=True)
-    if archive.returncode:
-        return None
-    subprocess.run(["tar", "-x", "-C", str(where)], input=archive.stdout, check=True)
-    return where
 
 
 def env_for(tree: Path | None) -> dict:

@@ -143,7 +143,6 @@ def test_a_signal_to_the_batch_stops_everything_and_a_rerun_resumes(signum, tmp_
     assert {
         p.name: p.stat().st_mtime_ns for p in (out / "results").glob("*.json") if p.name in done
     } == done
-    assert not list((out / "results").glob(".*.tmp")) or True  # strays are cleaned by the re-run
     again = subprocess.run(
         [
             sys.executable,
