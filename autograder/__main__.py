@@ -223,6 +223,19 @@ def cmd_watch(args) -> int:
     return 0
 
 
+def cmd_server(args) -> int:
+    from .learner import server
+
+    if args.stop:
+        print(f"stopped {server.stop_servers()} warm server(s)")
+        return 0
+    folder = server.socket_dir()
+    running = sorted(folder.glob("*.sock")) if folder else []
+    state = "on" if server.enabled() else "off (NNKIT_SERVER=0, or not Linux)"
+    print(f"warm server: {state}; {len(running)} running" + (f" in {folder}" if running else ""))
+    return 0
+
+
 def cmd_compare(args) -> int:
     from .learner.commands import compare
     from .units import BY_ID
@@ -414,6 +427,14 @@ def main(argv=None) -> int:
         help="folder for pictures (default feedback/)",
     )
     cp.set_defaults(func=cmd_compare)
+
+    sv = sub.add_parser(
+        "server",
+        help="the warm server that `pytest exercises` starts (it ends after 10 idle minutes): "
+        "whether it runs; --stop ends it",
+    )
+    sv.add_argument("--stop", action="store_true", help="end this user's warm servers now")
+    sv.set_defaults(func=cmd_server)
 
     r = sub.add_parser(
         "release", help="write the learners' copy: no reference, solutions or hidden tests"

@@ -5,9 +5,13 @@ becomes one failed test with a sentence, not a stuck pytest), offline, with matp
 non-interactive backend. --in-process runs them in pytest's own process instead, for
 debugging with --pdb. The run ends with your points so far and the unit to work on next.
 
-That process is started as soon as pytest is configured, so it imports numpy while pytest
-collects; matplotlib is loaded in it only when a selected exercise's file uses it.
+The tests are run by the kit's warm server (autograder/learner/server.py: started by the
+first run, it keeps numpy, matplotlib and the checks imported, and forks a fresh worker for
+each run). Where it cannot be used (NNKIT_SERVER=0, not Linux, another run going on), they
+run here: a worker is started as soon as pytest is configured, so it imports numpy while
+pytest collects, and matplotlib when a selected exercise's file uses it.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,70 +20,135 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-STARTED = pytest.StashKey()  # the worker started in pytest_configure, not yet adopted
-RUNNER = pytest.StashKey()  # the WorkerRunner that adopted it
-RESULTS = pytest.StashKey()  # every public test's Result, in the order run
-WARMED = pytest.StashKey()  # matplotlib is loaded in the worker already
+SESSION = pytest.StashKey()  # the server's session (RemoteSession) or a local PublicSession
+STARTED = pytest.StashKey()  # a local worker started in pytest_configure, not yet adopted
+VERDICTS = pytest.StashKey()  # (unit id, passed) of every public test, in the order run
 
 
 def pytest_addoption(parser):
     group = parser.getgroup("exercises")
-    group.addoption("--submission", default=str(HERE), metavar="DIR",
-                    help="folder holding neural_network.py and the ex*.py files (default: exercises/); "
-                         "`--submission solutions` runs the same tests on the worked solutions")
-    group.addoption("--in-process", action="store_true",
-                    help="run your code inside pytest's process (no time limit; use with --pdb)")
-    group.addoption("--call-timeout", type=float, default=10.0, help="seconds allowed per call (default 10)")
-    group.addoption("--feedback", default="feedback", metavar="DIR",
-                    help="folder for a picture of each failed check (default: feedback/); '' for none")
+    group.addoption(
+        "--submission",
+        default=str(HERE),
+        metavar="DIR",
+        help="folder holding neural_network.py and the ex*.py files (default: exercises/); "
+        "`--submission solutions` runs the same tests on the worked solutions",
+    )
+    group.addoption(
+        "--in-process",
+        action="store_true",
+        help="run your code inside pytest's process (no time limit; use with --pdb)",
+    )
+    group.addoption(
+        "--call-timeout", type=float, default=10.0, help="seconds allowed per call (default 10)"
+    )
+    group.addoption(
+        "--feedback",
+        default="feedback",
+        metavar="DIR",
+        help="folder for a picture of each failed check (default: feedback/); '' for none",
+    )
 
 
 def pytest_configure(config):
-    os.environ["NNKIT_OFFLINE"] = "1"  # tests never touch the network: MNIST comes from the shipped sample
+    os.environ["NNKIT_OFFLINE"] = (
+        "1"  # tests never touch the network: MNIST comes from the shipped sample
+    )
     os.environ["MPLBACKEND"] = "Agg"  # plt.show() must not open windows or block
-    config.stash[RESULTS] = []
+    config.stash[VERDICTS] = []
     submission = Path(config.getoption("--submission")).resolve()
     if config.getoption("--in-process") or config.option.collectonly or not submission.is_dir():
         return
-    # Start the worker now, in the background: it imports numpy while pytest collects, and
-    # matplotlib too when every unit will run (else that is decided once collected).
+    from autograder.learner.server import open_session
+
+    remote = open_session(
+        submission, config.getoption("--call-timeout"), config.getoption("--feedback")
+    )
+    if remote is not None:
+        config.stash[SESSION] = remote
+        return
+    # No server: start the worker now, in the background: it imports numpy while pytest
+    # collects, and matplotlib too when every unit will run (else that is decided once collected).
     from autograder.paths import EXERCISES
     from autograder.run.start import start_worker
 
-    every_unit = not (config.option.keyword or config.option.markexpr or getattr(config.option, "lf", False)
-                      or any("::" in a for a in config.args))
+    every_unit = not (
+        config.option.keyword
+        or config.option.markexpr
+        or getattr(config.option, "lf", False)
+        or any("::" in a for a in config.args)
+    )
     warm = ("matplotlib",) if every_unit and _uses_matplotlib(submission, _unit_files()) else ()
-    config.stash[STARTED] = start_worker(submission, extra_paths=[EXERCISES], warm=warm)
-    config.stash[WARMED] = bool(warm)
+    config.stash[STARTED] = (
+        start_worker(submission, extra_paths=[EXERCISES], warm=warm),
+        bool(warm),
+    )
 
 
-def _unit_files() -> set[str]:
-    """The learner's files, from units.toml (read without importing the checks)."""
+def _unit_files() -> dict[str, str]:
+    """{unit id: the learner's file}, from units.toml (read without importing the checks)."""
     import tomllib
 
     from autograder.paths import PACKAGE
+
     with open(PACKAGE / "units" / "units.toml", "rb") as f:
-        return {u["file"] for u in tomllib.load(f)["unit"]}
+        return {u["id"]: u["file"] for u in tomllib.load(f)["unit"]}
+
+
+def public_ids(config) -> list[tuple[str, str]]:
+    """(unit id, test name) of every public test, from the server when there is one."""
+    remote = config.stash.get(SESSION, None)
+    if remote is not None:
+        try:
+            return remote.ids()
+        except ConnectionError:
+            del config.stash[SESSION]  # the tests run here instead
+    from autograder.learner.session import test_ids
+
+    return test_ids()
 
 
 def pytest_collection_finish(session):
-    """The worker adopted by a runner, and matplotlib loaded in it if a selected unit's file
-    uses it (while pytest goes on to the first test)."""
+    """A local worker (no server) adopted by the session, and matplotlib loaded in it if a
+    selected unit's file uses it (while pytest goes on to the first test)."""
     config = session.config
     started = config.stash.get(STARTED, None)
-    if started is None:
+    if started is None or SESSION in config.stash:
         return
-    from autograder.learner.commands import public_runner
-
-    submission = Path(config.getoption("--submission")).resolve()
-    runner = public_runner(submission, timeout=config.getoption("--call-timeout"))
-    runner.adopt(started)
     del config.stash[STARTED]
-    config.stash[RUNNER] = runner
-    files = {item.callspec.params["unit"].file for item in session.items if hasattr(item, "callspec")
-             and "unit" in item.callspec.params}
-    if not config.stash[WARMED] and _uses_matplotlib(submission, files):
-        runner.warm(["matplotlib"])
+    worker, warmed = started
+    local = _local_session(config)
+    local.runner.adopt(worker)
+    files = _unit_files()
+    selected = {
+        files[item.callspec.params["unit"]]
+        for item in session.items
+        if hasattr(item, "callspec") and "unit" in item.callspec.params
+    }
+    if not warmed and _uses_matplotlib(Path(config.getoption("--submission")).resolve(), selected):
+        local.runner.warm(["matplotlib"])
+
+
+def _local_session(config):
+    """The tests run in this process (no server, or it stopped answering)."""
+    from autograder.learner.session import PublicSession
+
+    session = config.stash.get(SESSION, None)
+    if session is None or not isinstance(session, PublicSession):
+        submission = Path(config.getoption("--submission")).resolve()
+        if config.getoption("--in-process"):
+            import sys
+
+            from autograder.run.runner import InProcessRunner
+
+            sys.path[:0] = [str(submission), str(HERE)]  # the given mnist.py comes from exercises/
+            session = PublicSession(InProcessRunner(submission), config.getoption("--feedback"))
+        else:
+            session = PublicSession.on_worker(
+                submission, config.getoption("--call-timeout"), config.getoption("--feedback")
+            )
+        config.stash[SESSION] = session
+    return session
 
 
 def _uses_matplotlib(submission: Path, files) -> bool:
@@ -99,16 +168,18 @@ def pytest_unconfigure(config):
     started = config.stash.get(STARTED, None)
     if started is not None:  # never adopted (nothing collected): end it
         import signal
+
+        worker = started[0]
         try:
-            os.killpg(started.proc.pid, signal.SIGKILL)
+            os.killpg(worker.proc.pid, signal.SIGKILL)
         except OSError:
             pass
-        started.proc.wait()
-        os.close(started.to_worker)
-        os.close(started.from_worker)
-    runner = config.stash.get(RUNNER, None)
-    if runner is not None:
-        runner.close()
+        worker.proc.wait()
+        os.close(worker.to_worker)
+        os.close(worker.from_worker)
+    session = config.stash.get(SESSION, None)
+    if session is not None:
+        session.close()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -116,12 +187,18 @@ def pytest_sessionfinish(session, exitstatus):
     """After pytest's own summary (its last line included): two lines, points so far and the
     unit to work on next, as `python -m autograder status` says them."""
     result = yield
-    results = session.config.stash.get(RESULTS, [])
-    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    if results and reporter is not None:
-        from autograder.learner.commands import summary_lines
+    config = session.config
+    verdicts = config.stash.get(VERDICTS, [])
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if verdicts and reporter is not None:
+        remote = config.stash.get(SESSION, None)
+        try:
+            lines = remote.summary(verdicts)
+        except (AttributeError, ConnectionError):  # no server session
+            from autograder.learner.session import summary_lines
 
-        for line in summary_lines(results):
+            lines = summary_lines(verdicts)
+        for line in lines:
             reporter.write_line(line)
     return result
 
@@ -130,55 +207,28 @@ def pytest_report_header(config):
     return f"submission: {Path(config.getoption('--submission')).resolve()}"
 
 
-@pytest.fixture(scope="session")
-def runner(request):
-    submission = Path(request.config.getoption("--submission")).resolve()
-    if not submission.is_dir():
-        pytest.exit(f"--submission {submission} is not a folder", returncode=4)
-    if request.config.getoption("--in-process"):
-        import sys
-
-        from autograder.run.runner import InProcessRunner
-        sys.path[:0] = [str(submission), str(HERE)]  # the given mnist.py comes from exercises/
-        yield InProcessRunner(submission)
-        return
-    runner = request.config.stash.get(RUNNER, None)
-    if runner is None:
-        from autograder.learner.commands import public_runner
-        runner = request.config.stash[RUNNER] = public_runner(
-            submission, timeout=request.config.getoption("--call-timeout"))
-    yield runner
-    runner.close()
-
-
-def public_params():
-    """(unit, test) pairs for parametrize, every unit in grading order, with ids such as
-    'conv2d: stride 2 on the same image'."""
-    from autograder.units import UNITS
-
-    return [pytest.param(u, t, id=f"{u.id}: {t.name}") for u in UNITS for t in u.public_tests()]
+def public_params(config):
+    """Parameters for test_public: (unit id, test name) of every public test, every unit in
+    grading order, with ids such as 'conv2d: stride 2 on the same image'."""
+    return [pytest.param(u, t, id=f"{u}: {t}") for u, t in public_ids(config)]
 
 
 @pytest.fixture
-def check(runner, request):
+def check(request):
     """Run one public test; fail with the grader's sentence, without a traceback."""
-    from autograder.grading.libraries import public_libraries
-    from autograder.grading.results import run_test
+    config = request.config
+    submission = Path(config.getoption("--submission")).resolve()
+    if not submission.is_dir():
+        pytest.exit(f"--submission {submission} is not a folder", returncode=4)
 
-    folder = request.config.getoption("--feedback")
-    results = request.config.stash[RESULTS]
-
-    def run(unit, test):
-        # Exercises are checked against your own conv2d / max_pool (their own tests check those),
-        # so each mistake shows up once, where it was made.
-        result = run_test(unit, test, runner, public_libraries(unit, runner))
-        results.append(result)
-        if not result.passed:
-            message = result.message
-            if folder:
-                from autograder.learner.pictures import draw, picture_path
-                path = draw(result, picture_path(Path(folder), result), reveal=True)
-                if path is not None:
-                    message += f" (picture: {path})"
+    def run(unit_id, test_name):
+        session = config.stash.get(SESSION, None) or _local_session(config)
+        try:
+            passed, message = session.run(unit_id, test_name)
+        except ConnectionError:  # the server stopped answering: the rest runs here
+            passed, message = _local_session(config).run(unit_id, test_name)
+        config.stash[VERDICTS].append((unit_id, passed))
+        if not passed:
             pytest.fail(message, pytrace=False)
+
     return run

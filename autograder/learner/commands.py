@@ -23,9 +23,12 @@ from ..units import BY_ID, UNITS
 HINTS_FILE = ".hints.json"
 
 
-def public_runner(submission: Path, timeout: float = 10.0) -> WorkerRunner:
-    """A worker for the learner's own machine: the time limit, no jail; mnist.py from exercises/."""
-    return WorkerRunner(Path(submission), timeout=timeout, extra_paths=[EXERCISES])
+def public_runner(submission: Path, timeout: float = 10.0, fork_server=None) -> WorkerRunner:
+    """A worker for the learner's own machine: the time limit, no jail; mnist.py from exercises/.
+    ``fork_server``: a limits-only ``Zygote`` its workers are forked from (the warm server)."""
+    return WorkerRunner(
+        Path(submission), timeout=timeout, extra_paths=[EXERCISES], fork_server=fork_server
+    )
 
 
 def public_results(submission: Path, units=None, timeout: float = 10.0) -> list[Result]:
@@ -62,24 +65,6 @@ def next_failure(results: list[Result]) -> Result | None:
     order = {u.id: k for k, u in enumerate(UNITS)}
     todo = [r for r in results if not r.passed]
     return min(todo, key=lambda r: order[r.unit.id]) if todo else None
-
-
-def summary_lines(results: list[Result]) -> list[str]:
-    """Two lines for the end of ``pytest exercises``: points so far and the next unit."""
-    earned, total = points(results)
-    scope = (
-        "public tests" if total == sum(u.points for u in UNITS) else "public tests of the units run"
-    )
-    first = next_failure(results)
-    return [
-        f"Points so far: {sum(earned.values()):.0f} / {total:.0f} ({scope}).",
-        (
-            f"Next: {first.unit.id} ({first.unit.function} in {first.unit.file}); stuck? "
-            f"python -m autograder hint {first.unit.id}"
-            if first is not None
-            else "Next: nothing; every public test run passes. Well done!"
-        ),
-    ]
 
 
 def render_status(results: list[Result], width: int = 100) -> str:

@@ -67,7 +67,10 @@ class Zygote:
             zygote.stop(wait)
         cls._running.clear()
 
-    def __init__(self, memory_mb, cpu_seconds):
+    def __init__(self, memory_mb, cpu_seconds, limits_only: bool = False):
+        if limits_only:
+            self._start_limits_only(memory_mb, cpu_seconds)
+            return
         mode = sandbox_mode()
         self.home = Path(tempfile.mkdtemp(prefix="nnkit-zygote-"))
         os.chmod(self.home, 0o755)
@@ -131,6 +134,36 @@ class Zygote:
         theirs.close()
         atexit.register(self.stop)
 
+    def _start_limits_only(self, memory_mb, cpu_seconds) -> None:
+        """The learner's own machine (learner/server.py): the same preloaded fork server with
+        the limits and no jail, run from the kit in place, its workers in the learner's folder."""
+        self.home, self.cgroup = None, None
+        policy = confine.Policy(memory_mb=memory_mb, cpu_seconds=cpu_seconds, processes=4096)
+        self.control, theirs = socket.socketpair()
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-I",
+                "-S",
+                str(WORKER_SCRIPT),
+                "--zygote",
+                str(theirs.fileno()),
+                *site_package_dirs(),
+            ],
+            env={
+                **worker_env(),
+                "NNKIT_POLICY": json.dumps(policy.__dict__),
+                "NNKIT_LIMITS_ONLY": "1",
+            },
+            pass_fds=(theirs.fileno(),),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        theirs.close()
+        atexit.register(self.stop)
+
     def _ask(self, request: dict, fds=()) -> dict:
         socket.send_fds(self.control, [json.dumps(request).encode()], list(fds))
         reply = self.control.recv(4096)
@@ -138,8 +171,11 @@ class Zygote:
             raise OSError("the worker's fork server stopped")
         return json.loads(reply)
 
-    def fork(self, workdir: Path, in_fd: int, out_fd: int) -> int:
-        reply = self._ask({"op": "fork", "workdir": str(workdir)}, (in_fd, out_fd))
+    def fork(self, workdir: Path, in_fd: int, out_fd: int, paths=()) -> int:
+        request = {"op": "fork", "workdir": str(workdir)}
+        if paths:  # importable after the workdir (the given files), limits-only servers
+            request["paths"] = [str(p) for p in paths]
+        reply = self._ask(request, (in_fd, out_fd))
         if "pid" not in reply:
             raise OSError(f"the fork server could not start a worker: {reply.get('error')}")
         return reply["pid"]
@@ -167,7 +203,8 @@ class Zygote:
             except OSError:
                 pass
             self.proc.wait()
-        shutil.rmtree(self.home, ignore_errors=True)
+        if self.home is not None:
+            shutil.rmtree(self.home, ignore_errors=True)
         if self.cgroup:
             remove_cgroup(self.cgroup)
             self.cgroup = None

@@ -129,8 +129,11 @@ class WorkerRunner:
         memory_mb: int = 2048,
         extra_paths=(),
         confine: bool = False,
+        fork_server: Zygote | None = None,
     ):
         self.workdir, self.timeout, self.memory_mb = Path(workdir), timeout, memory_mb
+        # unconfined workers forked by this limits-only fork server (the learners' warm server)
+        self.fork_server = fork_server
         self.extra_paths = [str(p) for p in extra_paths]  # importable after workdir (given files)
         self.cpu_seconds = CPU_SECONDS  # a whole worker's life; wall-clock limits are per call
         self.confined = confine
@@ -168,22 +171,29 @@ class WorkerRunner:
                 if other is not self:
                     other._kill()
             WorkerRunner._live.add(self)
-        if not self.confined:
+        if not self.confined and self.fork_server is None:
             self.adopt(
                 start_worker(self.workdir, self.extra_paths, self.memory_mb, self.cpu_seconds)
             )
             return
         to_worker_r, self._to_worker = os.pipe()
         self._from_worker, from_worker_w = os.pipe()
-        try:  # a fork of the preloaded, confined fork server
-            self.pid = self._zygote().fork(self.workdir, to_worker_r, from_worker_w)
-        except BaseException:
+        try:  # a fork of the preloaded (confined, or limits-only) fork server
+            paths = self.extra_paths if self.fork_server is not None else ()
+            self.pid = self._zygote().fork(self.workdir, to_worker_r, from_worker_w, paths)
+        except BaseException as exc:
             for fd in (self._to_worker, self._from_worker):
                 os.close(fd)
-            raise
+            if self.fork_server is None or not isinstance(exc, OSError):
+                raise
+            # the limits-only server is gone (the learner's code may end it): workers are
+            # started the slow way for the rest of this run
+            self.fork_server = None
         finally:
             os.close(to_worker_r)
             os.close(from_worker_w)
+        if self.pid is None:
+            self._spawn()
 
     @staticmethod
     def start_fork_server(memory_mb: int = 2048) -> None:
@@ -269,7 +279,7 @@ class WorkerRunner:
             pass
 
     def _zygote(self) -> Zygote:
-        return Zygote.get(self.memory_mb, self.cpu_seconds)
+        return self.fork_server or Zygote.get(self.memory_mb, self.cpu_seconds)
 
     def call(
         self, module: str, function: str, kwargs: dict, timeout: float | None = None

@@ -376,8 +376,12 @@ def zygote(control_fd: int) -> None:
     confine = _load_confine()
     policy = confine.Policy(**json.loads(os.environ["NNKIT_POLICY"]))
     policy.require = tuple(policy.require)
+    # The learner's own machine (the learners' warm server): the limits, no jail, the
+    # learner's folder itself as working directory (nothing copied, no scratch folder made).
+    limits_only = bool(os.environ.pop("NNKIT_LIMITS_ONLY", ""))
     confine.set_subreaper()
-    confine.prepare(policy)
+    if not limits_only:
+        confine.prepare(policy)
 
     def stop(signum, frame):  # the grader is being stopped: end every worker and what it started
         confine.kill_descendants()
@@ -417,9 +421,12 @@ def zygote(control_fd: int) -> None:
         request = json.loads(message)
         if request["op"] == "fork":
             try:
-                workdir, scratch = _working_copy(
-                    request["workdir"], box, shutil, policy.drop_to_nobody, scratch_box
-                )
+                if limits_only:
+                    workdir, scratch = request["workdir"], None
+                else:
+                    workdir, scratch = _working_copy(
+                        request["workdir"], box, shutil, policy.drop_to_nobody, scratch_box
+                    )
             except OSError as exc:
                 for fd in fds:
                     os.close(fd)
@@ -430,12 +437,17 @@ def zygote(control_fd: int) -> None:
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 control.close()
                 os.setsid()
-                os.chdir(workdir)
-                os.environ.update(HOME=workdir, TMPDIR=scratch)
                 try:
-                    confine.confine_self(replace(policy, read_write=[workdir, scratch]))
+                    os.chdir(workdir)
+                    if limits_only:
+                        confine.set_limits(policy)
+                    else:
+                        os.environ.update(HOME=workdir, TMPDIR=scratch)
+                        confine.confine_self(replace(policy, read_write=[workdir, scratch]))
                 except BaseException:
                     os._exit(CONFINE_EXIT)
+                # given files (mnist.py) after the submission's own, before the packages
+                sys.path[:0] = [str(p) for p in request.get("paths", [])]
                 serve(fds[0], fds[1])
                 os._exit(0)
             for fd in fds:
