@@ -9,6 +9,8 @@
 2. Competitors, timed in this run on --competitor-n submissions (each the same solutions):
    - one `pytest exercises --submission DIR` process per submission (public tests only, no
      isolation beyond a worker process): the cheapest way to grade with the public tests;
+     as a grader runs it in a fresh environment (NNKIT_SERVER=0), and, shown too, served by
+     the learners' warm server (started by the first of them);
    - nbgrader's autograde (the real pipeline, as tests/test_nbgrader.py runs it: the course
      written by `autograder.integrations.nbgrader.write_course`, `nbgrader
      generate_assignment`, one submitted copy of the source notebooks per student, `nbgrader
@@ -295,12 +297,24 @@ def main() -> None:
                 (f"for comparison: the kit at {args.before}, grade -j 2", wall, wall / args.n)
             )
         subs = sorted(room.iterdir())[: args.competitor_n]
-        per = statistics.median(timed([*PYTEST, f"--submission={s}"]) for s in subs)
+        servers = tmp / "servers"  # the learners' warm server, in this run's own folder
+        servers.mkdir(mode=0o700)
+        env = {**os.environ, "XDG_RUNTIME_DIR": str(servers)}
+        cold = statistics.median(
+            timed([*PYTEST, f"--submission={s}"], env={**env, "NNKIT_SERVER": "0"}) for s in subs
+        )
+        timed([*PYTEST, f"--submission={subs[0]}"], env=env)  # starts the warm server
+        warm = statistics.median(timed([*PYTEST, f"--submission={s}"], env=env) for s in subs)
+        timed([sys.executable, "-m", "autograder", "server", "--stop"], env=env)
         competitors = [
             (
                 "competitor: pytest exercises --submission, one process per submission (public only)",
-                per,
-            )
+                cold,
+            ),
+            (
+                "  the same, served by the learners' warm server (no isolation beyond a worker)",
+                warm,
+            ),
         ]
         nb = None if args.skip_nbgrader else nbgrader_per_submission(tmp, args.competitor_n)
         if nb is not None:

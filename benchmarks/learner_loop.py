@@ -3,12 +3,14 @@
     python benchmarks/learner_loop.py [--repeat 7] [--saves 5] [--before REV]
 
 1. `pytest exercises` as learners run it, whole processes (start-up and imports included),
-   against the bare-pytest floor: `pytest` on one file holding one trivial test, timed in the
-   same rounds (the commands take turns, round after round; each ratio is taken within its
-   round and the median ratio is given). Targets: a finished submission
-   (`--submission solutions`) at most 2.0x the floor; one library unit (`-k conv2d`, on the
-   solutions) at most 1.3x; a fresh stub run (`pytest exercises` on a copy of the stubs) at
-   most 1.3x.
+   with its warm server (autograder/learner/server.py) started by an earlier run, as a
+   learner's first run starts it; against the bare-pytest floor: `pytest` on one file
+   holding one trivial test, timed in the same rounds (the commands take turns, round after
+   round; each ratio is taken within its round and the median ratio is given). Targets: a
+   finished submission (`--submission solutions`) at most 2.0x the floor; one library unit
+   (`-k conv2d`, on the solutions) at most 1.3x; a fresh stub run (`pytest exercises` on a
+   copy of the stubs) at most 1.3x. Also shown: the same commands with the server off
+   (NNKIT_SERVER=0), and the first run of a session, the one that starts the server.
 2. `python -m autograder watch`, read through a pseudo-terminal as a learner sees it: from a
    file save (the file rewritten) to the new table complete on the screen. Targets: at most
    0.3 s for a library unit (neural_network.py saved: conv2d's and max_pool's table), 0.6 s
@@ -51,14 +53,30 @@ def timed(cmd, cwd, env=None) -> float:
     return time.perf_counter() - start
 
 
-def env_for(tree: Path | None) -> dict:
-    """This environment as a learner's is: bytecode written (PYTHONDONTWRITEBYTECODE unset)."""
+def env_for(tree: Path | None, server: bool = True) -> dict:
+    """This environment as a learner's is: bytecode written (PYTHONDONTWRITEBYTECODE unset);
+    the warm servers in this run's own folder (SERVERS); ``server=False``: NNKIT_SERVER=0."""
     env = {
         k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
     }
+    env["XDG_RUNTIME_DIR"] = str(SERVERS)
+    if not server:
+        env["NNKIT_SERVER"] = "0"
     if tree is not None:  # that tree's autograder before the installed one
         env["PYTHONPATH"] = str(tree)
     return env
+
+
+SERVERS = Path(tempfile.mkdtemp(prefix="nnkit-bench-servers-"))
+
+
+def stop_servers() -> None:
+    subprocess.run(
+        [sys.executable, "-m", "autograder", "server", "--stop"],
+        cwd=KIT,
+        env=env_for(None),
+        stdout=subprocess.DEVNULL,
+    )
 
 
 # --- 1. pytest exercises ----------------------------------------------------------------
@@ -72,13 +90,16 @@ def pytest_rounds(args, tmp: Path, before: Path | None) -> None:
     shutil.copytree(KIT / "exercises", stubs, ignore=shutil.ignore_patterns("tests", "__pycache__"))
     solutions = str(KIT / "solutions")
     floor = [*PYTEST[:-1], str(floor_dir / "test_trivial.py")]
-    for label, tree in [("now", KIT)] + ([("before", before)] if before is not None else []):
-        # one unmeasured run each: bytecode written, as on a learner's second run
-        timed(
-            [*PYTEST, str(tree / "exercises"), f"--submission={stubs}"],
-            tree,
-            env_for(tree if label == "before" else None),
-        )
+    # (label, kit tree, environment): the kit as a learner runs it (its warm server), the same
+    # kit with the server off, and the kit at --before
+    trees = [("now", KIT, env_for(None)), ("no server", KIT, env_for(None, server=False))]
+    if before is not None:
+        trees.append(("before", before, env_for(before)))
+    for _, tree, env in trees:
+        # one unmeasured run each: bytecode written and the server started, as on a learner's
+        # second run
+        timed([*PYTEST, str(tree / "exercises"), f"--submission={stubs}"], tree, env)
+    time.sleep(2.0)  # the server settles after its first run (it then loads pyplot)
     timed(floor, KIT)
     cases = [  # (name, target ratio, command relative to a kit tree)
         (
@@ -97,36 +118,48 @@ def pytest_rounds(args, tmp: Path, before: Path | None) -> None:
             [f"--submission={stubs}"],
         ),
     ]
-    trees = [("now", KIT)] + ([("before", before)] if before is not None else [])
+    cold = "first run of a session (no server yet), finished submission"
     walls: dict[tuple, list[float]] = {}
     ratios: dict[tuple, list[float]] = {}
     for _ in range(args.repeat):
         f = timed(floor, KIT)
         walls.setdefault(("floor",), []).append(f)
-        for label, tree in trees:
+        for label, tree, env in trees:
             for name, _, extra in cases:
-                w = timed(
-                    [*PYTEST, str(tree / "exercises"), *extra],
-                    tree,
-                    env_for(tree if label == "before" else None),
-                )
+                w = timed([*PYTEST, str(tree / "exercises"), *extra], tree, env)
                 walls.setdefault((label, name), []).append(w)
                 ratios.setdefault((label, name), []).append(w / f)
+        stop_servers()  # the learner's first run after a break: the server starts with it
+        w = timed(
+            [*PYTEST, str(KIT / "exercises"), f"--submission={solutions}"], KIT, env_for(None)
+        )
+        walls.setdefault(("now", cold), []).append(w)
+        ratios.setdefault(("now", cold), []).append(w / f)
+        time.sleep(2.0)
     med = statistics.median
     print(
         f"1. pytest exercises, wall s, median of {args.repeat} rounds; x = over the floor in the same round\n"
     )
     print(f"  bare-pytest floor (one trivial test file): {med(walls['floor',]):.2f} s")
     head = f"  {'command':<64} {'now':>7} {'x floor':>8} {'target':>7}"
-    if before is not None:
-        head += f" {'before':>7} {'x floor':>8}"
+    for label, _, _ in trees[1:]:
+        head += f" {label:>10} {'x floor':>8}"
     print(head)
     for name, target, _ in cases:
         r = med(ratios["now", name])
         line = f"  {name:<64} {med(walls['now', name]):>7.2f} {r:>7.2f}x {target:>6.1f}x"
-        if before is not None:
-            line += f" {med(walls['before', name]):>7.2f} {med(ratios['before', name]):>7.2f}x"
+        for label, _, _ in trees[1:]:
+            line += f" {med(walls[label, name]):>10.2f} {med(ratios[label, name]):>7.2f}x"
         print(f"{line}  {'met' if r <= target else 'NOT met'}")
+    print(
+        f"  {cold:<64} {med(walls['now', cold]):>7.2f} {med(ratios['now', cold]):>7.2f}x"
+        f" {'-':>7}  (no target: paid once, then the server is warm)"
+    )
+    print(
+        "  now: the kit as a learner runs it, its warm server started by an earlier run;"
+        " no server: NNKIT_SERVER=0"
+        + (f"; before: the kit at {args.before}" if before is not None else "")
+    )
 
 
 # --- 2. watch through a pty ---------------------------------------------------------------
@@ -243,10 +276,14 @@ def main() -> None:
         f"The learner's loop on this machine ({os.cpu_count()} cores, load average "
         f"{os.getloadavg()[0]:.2f} at the start)\n"
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        before = kit_at(args.before, Path(tmp) / "before")
-        pytest_rounds(args, Path(tmp), before)
-        watch_rounds(args, Path(tmp), before)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            before = kit_at(args.before, Path(tmp) / "before")
+            pytest_rounds(args, Path(tmp), before)
+            watch_rounds(args, Path(tmp), before)
+    finally:
+        stop_servers()
+        shutil.rmtree(SERVERS, ignore_errors=True)
     print(f"\n(load average {os.getloadavg()[0]:.2f} at the end)")
 
 
