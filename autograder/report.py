@@ -9,9 +9,10 @@ import secrets
 import stat
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .grading.results import Result
-from .units import UNITS
+if TYPE_CHECKING:  # (imported where used: `grade` starts its fork server before numpy loads)
+    from .grading.results import Result
 
 
 def test_name(r: Result) -> str:
@@ -93,6 +94,8 @@ def unit_scores(doc: dict) -> dict[str, float]:
 def write_summary(path: Path, docs: dict[str, dict | str]) -> None:
     """``summary.csv``: one row per submission, its score and its points per unit, in name
     order. ``docs`` maps each name to its results document, or to a sentence why it has none."""
+    from .units import UNITS
+
     units = [u.id for u in UNITS]
     with io.StringIO(newline="") as f:
         writer = csv.writer(f)

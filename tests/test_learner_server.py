@@ -308,3 +308,55 @@ def test_the_server_ends_when_asked_and_when_its_socket_goes(servers, submission
     while server_pids(servers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert server_pids(servers) == []
+
+
+def test_the_server_ends_when_idle(servers, submission):
+    env = {**servers, "NNKIT_SERVER_IDLE": "3"}  # (10 minutes by default)
+    learner_run(submission(), env, "-k", "max_pool")
+    [pid] = server_pids(servers)
+    deadline = time.monotonic() + 20
+    while server_pids(servers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert server_pids(servers) == []
+
+
+def test_a_session_killed_mid_run_leaves_the_rest_to_pytest(submission, servers):
+    # conv2d, run by a worker of the server, kills the server's session process (the one
+    # that judges this run), then answers right: pytest runs the rest of the tests itself
+    killer = """
+        def conv2d(image, filter_kernel, stride=1):
+            import os, signal
+            import numpy as np
+            def parent(pid):
+                with open(f"/proc/{pid}/stat") as f:
+                    return int(f.read().rsplit(")", 1)[1].split()[1])
+            def cmdline(pid):
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    return f.read()
+            if b"--zygote" in cmdline(os.getppid()):
+                server = parent(os.getppid())
+                for entry in os.listdir("/proc"):
+                    if entry.isdigit() and int(entry) != os.getppid():
+                        try:
+                            if parent(int(entry)) == server:
+                                os.kill(int(entry), signal.SIGKILL)
+                        except OSError:
+                            pass
+            H, W = image.shape
+            kh, kw = filter_kernel.shape
+            out = np.zeros(((H - kh) // stride + 1, (W - kw) // stride + 1))
+            for i in range(out.shape[0]):
+                for j in range(out.shape[1]):
+                    window = image[i * stride:i * stride + kh, j * stride:j * stride + kw]
+                    out[i, j] = np.sum(window * filter_kernel)
+            return out
+        """
+    sub = submission(("neural_network.py", "conv2d", killer))
+    learner_run(sub, servers, "-k", "max_pool")  # the server is warm
+    [pid] = server_pids(servers)
+    run = learner_run(sub, servers)
+    assert run.returncode == 0, run.stdout
+    assert "21 passed" in run.stdout.splitlines()[-3]
+    assert server_pids(servers) == [pid]  # the server itself goes on
+    again = learner_run(submission(), servers)
+    assert again.returncode == 0 and "21 passed" in again.stdout, again.stdout

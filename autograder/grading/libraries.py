@@ -14,8 +14,7 @@ import numpy as np
 
 from ..judge.arrays import Failure, as_array, describe_inputs
 from ..judge.outcomes import value_of
-
-CONVENTIONS = ("correlation", "convolution", "either")
+from . import CONVENTIONS
 
 _ANSWERS: dict[tuple, np.ndarray] = {}  # reference outputs by inputs: computed once per batch
 

@@ -268,8 +268,7 @@ def serve(path: Path) -> None:
         if other != path:
             stop_servers(other.name)
 
-    from ..run.forkserver import Zygote
-    from ..run.runner import CPU_SECONDS
+    from ..run.forkserver import CPU_SECONDS, Zygote
 
     def fork_server():
         return Zygote(2048, CPU_SECONDS, limits_only=True)
@@ -294,6 +293,7 @@ def serve(path: Path) -> None:
 
     settle()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    idle = float(os.environ.get("NNKIT_SERVER_IDLE", IDLE_SECONDS))  # (tests shorten it)
     child, last = None, time.monotonic()
     started, pictures = last, False  # pyplot (pictures of failed checks): after the first run
 
@@ -315,7 +315,7 @@ def serve(path: Path) -> None:
     try:
         while True:
             reap()
-            if child is None and time.monotonic() - last > IDLE_SECONDS:
+            if child is None and time.monotonic() - last > idle:
                 return
             if child is None and not pictures and last > started:
                 import matplotlib.pyplot  # noqa: F401

@@ -46,11 +46,10 @@ def hidden_paths() -> list[str]:
     checkout) and wherever the reference and the grader are installed."""
     import importlib.util
 
-    import numpy as np
-
     from ..paths import CHECKOUT, COURSE, PACKAGE
 
-    keep = {Path(sys.prefix).resolve(), Path(np.__file__).resolve().parent}
+    numpy = importlib.util.find_spec("numpy")  # (found, not imported)
+    keep = {Path(sys.prefix).resolve(), Path(numpy.origin).resolve().parent}
     roots = [CHECKOUT] if COURSE == CHECKOUT else []
     paths = [
         p

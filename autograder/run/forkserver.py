@@ -45,6 +45,7 @@ BOX = "/nnkit-box"  # inside bubblewrap: the server's size-capped tmpfs for the 
 SCRATCH = (
     "/nnkit-scratch"  # inside bubblewrap: the workers' size-capped scratch tmpfs (their TMPDIR)
 )
+CPU_SECONDS = 120  # a worker's whole life
 SCRATCH_MB = 256  # the tmpfs /tmp, BOX and SCRATCH inside bubblewrap
 
 

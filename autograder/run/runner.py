@@ -26,12 +26,11 @@ from pathlib import Path
 from . import confine as confinement
 from . import protocol, worker
 from .environment import isolation_summary, sandbox_mode, work_base
-from .forkserver import Zygote
+from .forkserver import CPU_SECONDS, Zygote
 from .protocol import Value
 from .start import Started, start_worker
 
 MAX_REPLY = 512 << 20  # bytes; a larger reply is refused, not read
-CPU_SECONDS = 120  # a worker's whole life
 
 
 @dataclass
@@ -194,12 +193,6 @@ class WorkerRunner:
             os.close(from_worker_w)
         if self.pid is None:
             self._spawn()
-
-    @staticmethod
-    def start_fork_server(memory_mb: int = 2048) -> None:
-        """Start the fork server grading will use now, so that it loads numpy and matplotlib
-        while this process prepares (builds the tests, copies the submission)."""
-        Zygote.get(memory_mb, CPU_SECONDS)
 
     def start(self) -> "WorkerRunner":
         """Start the worker now (it imports numpy while the caller goes on), not at the first call."""

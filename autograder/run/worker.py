@@ -390,6 +390,7 @@ def zygote(control_fd: int) -> None:
     signal.signal(signal.SIGTERM, stop)
     confine.parent_death_signal(signal.SIGTERM)  # and if the grader dies without a word, the same
     box, scratch_box = os.environ.get("NNKIT_BOX"), os.environ.get("NNKIT_SCRATCH", "/tmp")
+    _writable_matplotlib_config(box)
 
     import matplotlib
 
@@ -473,6 +474,22 @@ def zygote(control_fd: int) -> None:
         else:
             reply = {"error": "unknown op"}
         control.sendall(json.dumps(reply).encode())
+
+
+def _writable_matplotlib_config(box: str | None) -> None:
+    """matplotlib ignores a config folder it cannot write and rebuilds its font list (about
+    0.3 s) in a temporary one: inside bubblewrap, where the server's own folder is read-only,
+    the font list the grader gave (MPLCONFIGDIR) is copied into the server's tmpfs first."""
+    import shutil
+
+    given = os.environ.get("MPLCONFIGDIR")
+    if not box or not given or os.access(given, os.W_OK):
+        return
+    own = os.path.join(box, ".mpl")  # (a submission's copy is never named so)
+    os.makedirs(own, exist_ok=True)
+    for name in os.listdir(given):
+        shutil.copyfile(os.path.join(given, name), os.path.join(own, name))
+    os.environ["MPLCONFIGDIR"] = own
 
 
 def _working_copy(
