@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from autograder.learner.closing import catalogue, summary_lines
+
 HERE = Path(__file__).resolve().parent
 SESSION = pytest.StashKey()  # the server's session (RemoteSession) or a local PublicSession
 STARTED = pytest.StashKey()  # a local worker started in pytest_configure, not yet adopted
@@ -51,9 +53,8 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
-    os.environ["NNKIT_OFFLINE"] = (
-        "1"  # tests never touch the network: MNIST comes from the shipped sample
-    )
+    # tests never touch the network: MNIST comes from the shipped sample
+    os.environ["NNKIT_OFFLINE"] = "1"
     os.environ["MPLBACKEND"] = "Agg"  # plt.show() must not open windows or block
     config.stash[VERDICTS] = []
     submission = Path(config.getoption("--submission")).resolve()
@@ -78,21 +79,12 @@ def pytest_configure(config):
         or getattr(config.option, "lf", False)
         or any("::" in a for a in config.args)
     )
-    warm = ("matplotlib",) if every_unit and _uses_matplotlib(submission, _unit_files()) else ()
+    files = {u["file"] for u in catalogue()}
+    warm = ("matplotlib",) if every_unit and _uses_matplotlib(submission, files) else ()
     config.stash[STARTED] = (
         start_worker(submission, extra_paths=[EXERCISES], warm=warm),
         bool(warm),
     )
-
-
-def _unit_files() -> dict[str, str]:
-    """{unit id: the learner's file}, from units.toml (read without importing the checks)."""
-    import tomllib
-
-    from autograder.paths import PACKAGE
-
-    with open(PACKAGE / "units" / "units.toml", "rb") as f:
-        return {u["id"]: u["file"] for u in tomllib.load(f)["unit"]}
 
 
 def public_ids(config) -> list[tuple[str, str]]:
@@ -109,9 +101,21 @@ def public_ids(config) -> list[tuple[str, str]]:
 
 
 def pytest_collection_finish(session):
-    """A local worker (no server) adopted by the session, and matplotlib loaded in it if a
-    selected unit's file uses it (while pytest goes on to the first test)."""
+    """The selected tests, known now: the server is told them all (it runs them while pytest
+    reports), or a local worker is adopted, with matplotlib loaded in it if a selected unit's
+    file uses it (while pytest goes on to the first test)."""
     config = session.config
+    selected = [
+        (item.callspec.params["unit"], item.callspec.params["test"])
+        for item in session.items
+        if hasattr(item, "callspec") and "unit" in item.callspec.params
+    ]
+    remote = config.stash.get(SESSION, None)
+    if remote is not None and selected:
+        try:
+            remote.plan(selected)
+        except ConnectionError:
+            del config.stash[SESSION]  # the tests run here instead
     started = config.stash.get(STARTED, None)
     if started is None or SESSION in config.stash:
         return
@@ -119,13 +123,9 @@ def pytest_collection_finish(session):
     worker, warmed = started
     local = _local_session(config)
     local.runner.adopt(worker)
-    files = _unit_files()
-    selected = {
-        files[item.callspec.params["unit"]]
-        for item in session.items
-        if hasattr(item, "callspec") and "unit" in item.callspec.params
-    }
-    if not warmed and _uses_matplotlib(Path(config.getoption("--submission")).resolve(), selected):
+    files = {u["id"]: u["file"] for u in catalogue()}
+    submission = Path(config.getoption("--submission")).resolve()
+    if not warmed and _uses_matplotlib(submission, {files[u] for u, _ in selected}):
         local.runner.warm(["matplotlib"])
 
 
@@ -191,14 +191,7 @@ def pytest_sessionfinish(session, exitstatus):
     verdicts = config.stash.get(VERDICTS, [])
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if verdicts and reporter is not None:
-        remote = config.stash.get(SESSION, None)
-        try:
-            lines = remote.summary(verdicts)
-        except (AttributeError, ConnectionError):  # no server session
-            from autograder.learner.session import summary_lines
-
-            lines = summary_lines(verdicts)
-        for line in lines:
+        for line in summary_lines(verdicts):
             reporter.write_line(line)
     return result
 

@@ -360,3 +360,28 @@ def test_a_session_killed_mid_run_leaves_the_rest_to_pytest(submission, servers)
     assert server_pids(servers) == [pid]  # the server itself goes on
     again = learner_run(submission(), servers)
     assert again.returncode == 0 and "21 passed" in again.stdout, again.stdout
+
+
+def test_a_run_stopped_early_frees_the_server_for_the_next(submission, servers):
+    sub = submission(
+        (
+            "neural_network.py",
+            "conv2d",
+            """
+        def conv2d(image, filter_kernel, stride=1):
+            while True:
+                pass
+        """,
+        )
+    )
+    learner_run(sub, servers, "-k", "max_pool")  # the server is warm
+    [pid] = server_pids(servers)
+    # -x: pytest ends at conv2d's first test (its time limit, 2 s); the server, told every
+    # test, stops with it instead of going on with the rest
+    stopped = learner_run(sub, servers, "-x", "--call-timeout=2")
+    assert "1 failed" in stopped.stdout.splitlines()[-3]
+    start = time.monotonic()
+    again = learner_run(SOLUTIONS, servers)
+    assert again.returncode == 0 and "21 passed" in again.stdout
+    assert server_pids(servers) == [pid]
+    assert time.monotonic() - start < 20

@@ -113,14 +113,18 @@ def enabled() -> bool:
 
 
 class RemoteSession:
-    """A session run by the server, answering as session.PublicSession does (``ids``, ``run``,
-    ``summary``). Every method raises ServerGone if the server cannot answer."""
+    """A session run by the server, answering as session.PublicSession does (``ids``, ``run``).
+    ``plan`` sends the tests pytest will run: the server then runs them one after another and
+    sends each verdict as soon as it is made, while pytest reports the earlier ones. Every
+    method raises ServerGone if the server cannot answer."""
 
     def __init__(self, sock: socket.socket):
         self.sock, self.file = sock, sock.makefile("rwb")
         self.ready = False
+        self.planned: set | None = None
+        self.verdicts: dict[tuple[str, str], tuple[bool, str]] = {}
 
-    def _ask(self, request: dict, timeout: float | None = None):
+    def _send(self, request: dict) -> None:
         try:
             if not self.ready:  # the answer to the hello, read at the first use
                 self.sock.settimeout(READY_SECONDS)
@@ -128,27 +132,44 @@ class RemoteSession:
                 if not (isinstance(hello, dict) and hello.get("ok")):
                     raise ServerGone((hello or {}).get("error", "the server is busy"))
                 self.ready = True
-            self.sock.settimeout(timeout)
             self.file.write(json.dumps(request).encode() + b"\n")
             self.file.flush()
+        except (OSError, ValueError) as exc:
+            self.close()
+            raise ServerGone(str(exc)) from exc
+
+    def _read(self, timeout: float | None = None) -> dict:
+        try:
+            self.sock.settimeout(timeout)
             reply = json.loads(self.file.readline() or b"null")
         except (OSError, ValueError) as exc:
             self.close()
             raise ServerGone(str(exc)) from exc
-        if not isinstance(reply, dict) or "error" in reply or "value" not in reply:
+        if not isinstance(reply, dict) or "error" in reply:
             self.close()
             raise ServerGone((reply or {}).get("error", "no answer"))
-        return reply["value"]
+        return reply
 
     def ids(self) -> list[tuple[str, str]]:
-        return [tuple(pair) for pair in self._ask({"op": "ids"}, READY_SECONDS)]
+        self._send({"op": "ids"})
+        return [tuple(pair) for pair in self._read(READY_SECONDS)["value"]]
+
+    def plan(self, tests: list[tuple[str, str]]) -> None:
+        self._send({"op": "plan", "tests": [list(t) for t in tests]})
+        self.planned = set(tests)
 
     def run(self, unit_id: str, test_name: str) -> tuple[bool, str]:
-        passed, message = self._ask({"op": "run", "unit": unit_id, "test": test_name})
-        return bool(passed), str(message)
-
-    def summary(self, verdicts) -> list[str]:
-        return [str(line) for line in self._ask({"op": "summary", "verdicts": verdicts}, 60)]
+        key = (unit_id, test_name)
+        if self.planned is None:
+            self._send({"op": "run", "unit": unit_id, "test": test_name})
+            passed, message = self._read()["value"]
+            return bool(passed), str(message)
+        if key not in self.planned:
+            raise ServerGone(f"{key} was not planned")
+        while key not in self.verdicts:  # the verdicts come in the planned order
+            u, t, passed, message = self._read()["verdict"]
+            self.verdicts[str(u), str(t)] = (bool(passed), str(message))
+        return self.verdicts.pop(key)
 
     def close(self) -> None:
         for closable in (self.file, self.sock):
@@ -360,16 +381,26 @@ def serve(path: Path) -> None:
             pass
 
 
-def _send(conn: socket.socket, message: dict) -> None:
+def _send(conn: socket.socket, message: dict) -> bool:
     try:
         conn.sendall(json.dumps(message).encode() + b"\n")
+        return True
+    except OSError:  # the plugin is gone (pytest ended, or was stopped)
+        return False
+
+
+def _closed(conn: socket.socket) -> bool:
+    try:
+        return conn.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
     except OSError:
-        pass
+        return True
 
 
 def _session(conn: socket.socket, zygote) -> None:
     """One run of the plugin, on this connection."""
-    from .session import PublicSession, summary_lines, test_ids
+    from .session import PublicSession, test_ids
 
     file = conn.makefile("rb")
     hello = json.loads(file.readline() or b"null")
@@ -391,16 +422,19 @@ def _session(conn: socket.socket, zygote) -> None:
             request = json.loads(line)
             try:
                 if request["op"] == "ids":
-                    value = test_ids()
+                    _send(conn, {"value": test_ids()})
                 elif request["op"] == "run":
-                    value = session.run(request["unit"], request["test"])
-                elif request["op"] == "summary":
-                    value = summary_lines([(u, bool(p)) for u, p in request["verdicts"]])
-                else:
-                    value = None
-                _send(conn, {"value": value})
-            except Exception as exc:  # the kit's own fault: the plugin runs the test itself
+                    _send(conn, {"value": session.run(request["unit"], request["test"])})
+                elif request["op"] == "plan":
+                    for unit_id, test_name in request["tests"]:
+                        if _closed(conn):  # pytest stopped early (-x, Ctrl-C): so does this
+                            return
+                        verdict = [unit_id, test_name, *session.run(unit_id, test_name)]
+                        if not _send(conn, {"verdict": verdict}):
+                            return
+            except Exception as exc:  # the kit's own fault: the plugin runs the rest itself
                 _send(conn, {"error": f"{type(exc).__name__}: {exc}"})
+                return
     finally:
         session.close()
 

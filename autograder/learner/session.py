@@ -1,5 +1,5 @@
 """One run of ``pytest exercises``, as its plugin (exercises/conftest.py) sees it: the test
-ids to collect, each test's verdict and sentence, and the two closing lines.
+ids to collect, and each test's verdict and sentence (closing.py: the two closing lines).
 
 The plugin holds only ids and sentences, so the same session can run in pytest's own
 process or, already warm, in the learners' server (server.py) that answers the plugin
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..grading.libraries import public_libraries
 from ..grading.results import run_test
-from ..units import BY_ID, UNITS
+from ..units import UNITS
 from .commands import public_runner
 
 
@@ -53,27 +53,3 @@ class PublicSession:
 
     def close(self) -> None:
         self.runner.close()
-
-
-def summary_lines(verdicts: list[tuple[str, bool]]) -> list[str]:
-    """Two lines for the end of ``pytest exercises``, from (unit id, passed) of each test
-    run: points so far (a unit's points shared equally among its public tests) and the
-    first unit, in grading order, with a failed test."""
-    by_unit: dict[str, list[bool]] = {}
-    for unit_id, passed in verdicts:
-        by_unit.setdefault(unit_id, []).append(passed)
-    earned = sum(BY_ID[u].points * sum(ps) / len(ps) for u, ps in by_unit.items())
-    total = sum(BY_ID[u].points for u in by_unit)
-    scope = (
-        "public tests" if total == sum(u.points for u in UNITS) else "public tests of the units run"
-    )
-    first = next((u for u in UNITS if not all(by_unit.get(u.id, [True]))), None)
-    return [
-        f"Points so far: {earned:.0f} / {total:.0f} ({scope}).",
-        (
-            f"Next: {first.id} ({first.function} in {first.file}); stuck? "
-            f"python -m autograder hint {first.id}"
-            if first is not None
-            else "Next: nothing; every public test run passes. Well done!"
-        ),
-    ]
