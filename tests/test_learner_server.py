@@ -30,6 +30,19 @@ def servers(tmp_path):
     subprocess.run([sys.executable, "-m", "autograder", "server", "--stop"], env=env, cwd=KIT)
 
 
+# the rest of a right conv2d, after whatever an attack above it does (indented as its body)
+CORRECT_BODY = """
+            H, W = image.shape
+            kh, kw = filter_kernel.shape
+            out = np.zeros(((H - kh) // stride + 1, (W - kw) // stride + 1))
+            for i in range(out.shape[0]):
+                for j in range(out.shape[1]):
+                    window = image[i * stride:i * stride + kh, j * stride:j * stride + kw]
+                    out[i, j] = np.sum(window * filter_kernel)
+            return out
+"""
+
+
 def learner_run(submission: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [
@@ -118,22 +131,17 @@ def test_each_run_imports_the_learners_files_afresh_and_keeps_nothing(submission
 
 def test_a_learner_who_ends_the_fork_server_still_gets_every_verdict(submission, servers):
     # conv2d kills its parent when that is the server's fork server, then answers right
-    killer = """
+    killer = (
+        """
         def conv2d(image, filter_kernel, stride=1):
             import os, signal
             import numpy as np
             with open(f"/proc/{os.getppid()}/cmdline", "rb") as f:
                 if b"--zygote" in f.read():
                     os.kill(os.getppid(), signal.SIGKILL)
-            H, W = image.shape
-            kh, kw = filter_kernel.shape
-            out = np.zeros(((H - kh) // stride + 1, (W - kw) // stride + 1))
-            for i in range(out.shape[0]):
-                for j in range(out.shape[1]):
-                    window = image[i * stride:i * stride + kh, j * stride:j * stride + kw]
-                    out[i, j] = np.sum(window * filter_kernel)
-            return out
-        """
+"""
+        + CORRECT_BODY
+    )
     sub = submission(("neural_network.py", "conv2d", killer))
     learner_run(sub, servers, "-k", "max_pool")  # the server is warm
     run = learner_run(sub, servers)
@@ -323,7 +331,8 @@ def test_the_server_ends_when_idle(servers, submission):
 def test_a_session_killed_mid_run_leaves_the_rest_to_pytest(submission, servers):
     # conv2d, run by a worker of the server, kills the server's session process (the one
     # that judges this run), then answers right: pytest runs the rest of the tests itself
-    killer = """
+    killer = (
+        """
         def conv2d(image, filter_kernel, stride=1):
             import os, signal
             import numpy as np
@@ -342,15 +351,9 @@ def test_a_session_killed_mid_run_leaves_the_rest_to_pytest(submission, servers)
                                 os.kill(int(entry), signal.SIGKILL)
                         except OSError:
                             pass
-            H, W = image.shape
-            kh, kw = filter_kernel.shape
-            out = np.zeros(((H - kh) // stride + 1, (W - kw) // stride + 1))
-            for i in range(out.shape[0]):
-                for j in range(out.shape[1]):
-                    window = image[i * stride:i * stride + kh, j * stride:j * stride + kw]
-                    out[i, j] = np.sum(window * filter_kernel)
-            return out
-        """
+"""
+        + CORRECT_BODY
+    )
     sub = submission(("neural_network.py", "conv2d", killer))
     learner_run(sub, servers, "-k", "max_pool")  # the server is warm
     [pid] = server_pids(servers)
