@@ -21,13 +21,14 @@ pytestmark = pytest.mark.slow  # pytest, the server and its workers in subproces
 
 
 @pytest.fixture
-def servers(tmp_path):
-    """A private folder for this test's servers (XDG_RUNTIME_DIR), and every one stopped after."""
-    folder = tmp_path / "run"
-    folder.mkdir(mode=0o700)
-    env = {**os.environ, "XDG_RUNTIME_DIR": str(folder)}
+def servers():
+    """A private folder for this test's servers (XDG_RUNTIME_DIR; short: a socket's path has
+    at most 107 bytes), and every one stopped after."""
+    folder = tempfile.mkdtemp(prefix="nk-")
+    env = {**os.environ, "XDG_RUNTIME_DIR": folder}
     yield env
     subprocess.run([sys.executable, "-m", "autograder", "server", "--stop"], env=env, cwd=KIT)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 # the rest of a right conv2d, after whatever an attack above it does (indented as its body)
