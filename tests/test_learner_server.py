@@ -389,3 +389,14 @@ def test_a_run_stopped_early_frees_the_server_for_the_next(submission, servers):
     assert again.returncode == 0 and "21 passed" in again.stdout
     assert server_pids(servers) == [pid]
     assert time.monotonic() - start < 20
+
+
+def test_a_server_that_cannot_start_leaves_the_run_to_pytest(servers, submission, monkeypatch):
+    from autograder.learner import server
+
+    monkeypatch.setenv("XDG_RUNTIME_DIR", servers["XDG_RUNTIME_DIR"])
+    # where the server would keep its lock file, a folder: it cannot start
+    (server.socket_dir() / f"{server.fingerprint()}.sock.lock").mkdir()
+    run = learner_run(submission(), servers)
+    assert run.returncode == 0 and "21 passed" in run.stdout, run.stdout
+    assert server_pids(servers) == []

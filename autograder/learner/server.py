@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 
 IDLE_SECONDS = 600  # a server with no run for this long ends
-CONNECT_SECONDS = 10.0  # a fresh server binds its socket well within this
+CONNECT_SECONDS = 10.0  # a fresh server listens well within this
 READY_SECONDS = 60.0  # a cold server is warm (numpy, matplotlib, the checks) well within this
 PACKAGE = Path(__file__).resolve().parents[1]  # autograder/
 
@@ -202,11 +202,9 @@ def open_session(submission: Path, timeout: float, feedback: str) -> RemoteSessi
         return None
     sock = _connect(path)
     if sock is None:
-        _start(path)
-        deadline = time.monotonic() + CONNECT_SECONDS
-        while sock is None and time.monotonic() < deadline:
-            time.sleep(0.01)
-            sock = _connect(path)
+        if not _start(path):
+            return None
+        sock = _connect(path)
         if sock is None:
             return None
     hello = {
@@ -223,13 +221,14 @@ def open_session(submission: Path, timeout: float, feedback: str) -> RemoteSessi
     return RemoteSession(sock)
 
 
-def _start(path: Path) -> None:
-    """Start a server for ``path`` in a session of its own, detached from this terminal."""
+def _start(path: Path) -> bool:
+    """Start a server for ``path`` in a session of its own, detached from this terminal;
+    whether one listens there now (this one, or another started at the same moment)."""
     env = dict(os.environ)
     # the kit importable from anywhere, as this process imports it
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE.parent), env.get("PYTHONPATH")]))
-    try:
-        subprocess.Popen(
+    try:  # it forks: the process started here ends as soon as the server listens, or fails
+        starter = subprocess.run(
             [sys.executable, "-m", "autograder.learner.server", str(path)],
             cwd="/",
             env=env,
@@ -237,9 +236,11 @@ def _start(path: Path) -> None:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
+            timeout=CONNECT_SECONDS,
         )
-    except OSError:
-        pass
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return starter.returncode == 0
 
 
 def stop_servers(pattern: str = "*.sock") -> int:
@@ -270,14 +271,16 @@ def _peer_uid(conn: socket.socket) -> int:
     return struct.unpack("3i", creds)[1]
 
 
-def serve(path: Path) -> None:
+def serve(path: Path, ready: int) -> None:
+    """Listen at ``path`` (then write b"1" to the file descriptor ``ready``) and serve."""
     import fcntl
 
     lock = open(f"{path}.lock", "a")
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
-        return  # another server for this state is starting or running
+        os.write(ready, b"1")  # another server for this state is starting or running
+        return
     try:
         os.unlink(path)  # a socket left by a server that died
     except FileNotFoundError:
@@ -286,6 +289,8 @@ def serve(path: Path) -> None:
     listener.bind(str(path))
     os.chmod(path, 0o600)
     listener.listen(16)
+    os.write(ready, b"1")
+    os.close(ready)
     inode = os.stat(path).st_ino
     where = path.name.split("-")[0]
     for other in path.parent.glob(f"{where}-*.sock"):  # servers of this kit's earlier states
@@ -443,4 +448,9 @@ def _session(conn: socket.socket, zygote) -> None:
 
 
 if __name__ == "__main__":
-    serve(Path(sys.argv[1]))
+    _ready_r, _ready_w = os.pipe()
+    if os.fork():  # the starter: its exit code says whether the server listens (0) or not
+        os.close(_ready_w)
+        os._exit(0 if os.read(_ready_r, 1) == b"1" else 1)
+    os.close(_ready_r)
+    serve(Path(sys.argv[1]), _ready_w)
