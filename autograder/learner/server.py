@@ -12,7 +12,7 @@ sends test ids and reads sentences back.
   and each connection's peer credentials checked.
 - One server per Python and per state of the kit and its packages (their files' sizes and
   times are in the socket's name): after an edit to the kit, an install or an upgrade, the
-  next run starts a fresh one, and the old one ends when idle.
+  next run starts a fresh one, which ends the old one.
 - It ends after IDLE_SECONDS without a run, and with ``python -m autograder server --stop``.
 - One run at a time: a second run while one is going on (or any failure to reach the
   server) runs as before, in pytest's own process and a fresh worker. NNKIT_SERVER=0 turns
@@ -313,7 +313,7 @@ def serve(path: Path, ready: int) -> None:
     )
     from . import session
 
-    session.test_ids()  # every public test built once, before any fork
+    session.public_test_ids()  # every public test built once, before any fork
     import gc
 
     def settle() -> None:  # what every session shares is kept out of their garbage collections
@@ -408,7 +408,7 @@ def _closed(conn: socket.socket) -> bool:
 
 def _session(conn: socket.socket, zygote) -> None:
     """One run of the plugin, on this connection."""
-    from .session import PublicSession, test_ids
+    from .session import PublicSession, public_test_ids
 
     file = conn.makefile("rb")
     hello = json.loads(file.readline() or b"null")
@@ -430,7 +430,7 @@ def _session(conn: socket.socket, zygote) -> None:
             request = json.loads(line)
             try:
                 if request["op"] == "ids":
-                    _send(conn, {"value": test_ids()})
+                    _send(conn, {"value": public_test_ids()})
                 elif request["op"] == "run":
                     _send(conn, {"value": session.run(request["unit"], request["test"])})
                 elif request["op"] == "plan":

@@ -16,7 +16,7 @@ from ..units import UNITS
 from .commands import public_runner
 
 
-def test_ids() -> list[tuple[str, str]]:
+def public_test_ids() -> list[tuple[str, str]]:
     """(unit id, test name) of every public test, every unit in grading order."""
     return [(u.id, t.name) for u in UNITS for t in u.public_tests()]
 
