@@ -23,6 +23,23 @@ def cli(*args, cwd=KIT) -> subprocess.CompletedProcess:
     )
 
 
+def learner_argv(submission: Path | None, *args: str) -> list[str]:
+    """`pytest exercises` as a learner runs it (on exercises/ itself when ``submission`` is None)."""
+    where = [f"--submission={submission}"] if submission is not None else []
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        "exercises",
+        "-p",
+        "no:cacheprovider",
+        "--feedback=",
+        "-q",
+        *where,
+        *args,
+    ]
+
+
 def replace_function(path: Path, name: str, new_source: str) -> None:
     """Swap the top-level function `name` in `path` for `new_source` (a whole def)."""
     text = path.read_text()

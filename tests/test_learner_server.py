@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import KIT, SOLUTIONS
+from tests.helpers import KIT, SOLUTIONS, learner_argv
 
 pytestmark = pytest.mark.slow  # pytest, the server and its workers in subprocesses
 
@@ -44,21 +44,10 @@ CORRECT_BODY = """
 """
 
 
-def learner_run(submission: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
+def learner_run(submission, env: dict, *args: str, cwd=KIT) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "exercises",
-            "-p",
-            "no:cacheprovider",
-            "--feedback=",
-            "-q",
-            f"--submission={submission}",
-            *args,
-        ],
-        cwd=KIT,
+        learner_argv(submission, *args),
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
@@ -167,23 +156,7 @@ def test_a_second_run_while_one_is_going_on_runs_on_its_own(submission, servers)
     )
     learner_run(slow, servers, "-k", "conv2d")  # the server is warm
     first = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "exercises",
-            "-p",
-            "no:cacheprovider",
-            "--feedback=",
-            "-q",
-            f"--submission={slow}",
-            "-k",
-            "4.2.1",
-        ],
-        cwd=KIT,
-        env=servers,
-        stdout=subprocess.PIPE,
-        text=True,
+        learner_argv(slow, "-k", "4.2.1"), cwd=KIT, env=servers, stdout=subprocess.PIPE, text=True
     )
     time.sleep(1.5)
     second = learner_run(SOLUTIONS, servers)  # (not submission(): it would replace `slow`)
@@ -259,25 +232,7 @@ def test_a_changed_kit_gets_a_fresh_server_and_the_old_one_ends(servers, submiss
     env = {**servers, "PYTHONPATH": str(kit)}
 
     def run():
-        return subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "exercises",
-                "-p",
-                "no:cacheprovider",
-                "--feedback=",
-                "-q",
-                "-k",
-                "max_pool",
-            ],
-            cwd=kit,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        return learner_run(None, env, "-k", "max_pool", cwd=kit)
 
     assert run().returncode == 1  # the stubs
     [old] = server_pids(servers)
