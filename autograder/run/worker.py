@@ -447,8 +447,8 @@ def zygote(control_fd: int) -> None:
                         confine.confine_self(replace(policy, read_write=[workdir, scratch]))
                 except BaseException:
                     os._exit(CONFINE_EXIT)
-                # given files (mnist.py) after the submission's own, before the packages
-                sys.path[:0] = [str(p) for p in request.get("paths", [])]
+                if limits_only:  # given files (mnist.py) after the learner's, before packages
+                    sys.path[:0] = [str(p) for p in request.get("paths", [])]
                 serve(fds[0], fds[1])
                 os._exit(0)
             for fd in fds:
