@@ -66,6 +66,20 @@ def timed(cmd: list[str], cwd=KIT, env=None) -> float:
     return time.perf_counter() - start
 
 
+def grade_batch(room: Path, out: Path, jobs: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "autograder",
+        "grade",
+        str(room),
+        "--out",
+        str(out),
+        "-j",
+        str(jobs),
+    ]
+
+
 def nbgrader_per_submission(tmp: Path, students: int) -> float | None:
     """Seconds of `nbgrader autograde` (both assignments) per student."""
     try:
@@ -255,19 +269,7 @@ def main() -> None:
             shutil.copytree(KIT / "solutions", room / f"s{i:03d}")
         rows = []
         for jobs in (2, 1):
-            wall = timed(
-                [
-                    sys.executable,
-                    "-m",
-                    "autograder",
-                    "grade",
-                    str(room),
-                    "--out",
-                    str(tmp / f"o{jobs}"),
-                    "-j",
-                    str(jobs),
-                ]
-            )
+            wall = timed(grade_batch(room, tmp / f"o{jobs}", jobs))
             rows.append(
                 (
                     f"autograder grade -j {jobs} (public + hidden, full isolation)",
@@ -278,21 +280,7 @@ def main() -> None:
         before = kit_at(args.before, tmp / "before")
         if before is not None:  # the same batch, graded by the kit before this work
             env = {**os.environ, "PYTHONPATH": str(before)}
-            wall = timed(
-                [
-                    sys.executable,
-                    "-m",
-                    "autograder",
-                    "grade",
-                    str(room),
-                    "--out",
-                    str(tmp / "ob"),
-                    "-j",
-                    "2",
-                ],
-                cwd=before,
-                env=env,
-            )
+            wall = timed(grade_batch(room, tmp / "ob", 2), cwd=before, env=env)
             rows.append(
                 (f"for comparison: the kit at {args.before}, grade -j 2", wall, wall / args.n)
             )

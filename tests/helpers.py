@@ -23,8 +23,9 @@ def cli(*args, cwd=KIT) -> subprocess.CompletedProcess:
     )
 
 
-def learner_argv(submission: Path | None, *args: str) -> list[str]:
-    """`pytest exercises` as a learner runs it (on exercises/ itself when ``submission`` is None)."""
+def learner_argv(submission: Path | None, *args: str, feedback: str = "") -> list[str]:
+    """`pytest exercises` as a learner runs it (on exercises/ itself when ``submission`` is
+    None); ``feedback``: the folder for pictures of failed checks ('' for none)."""
     where = [f"--submission={submission}"] if submission is not None else []
     return [
         sys.executable,
@@ -33,11 +34,16 @@ def learner_argv(submission: Path | None, *args: str) -> list[str]:
         "exercises",
         "-p",
         "no:cacheprovider",
-        "--feedback=",
+        f"--feedback={feedback}",
         "-q",
         *where,
         *args,
     ]
+
+
+def grade_argv(room: Path, out: Path, *args: str) -> list[str]:
+    """`python -m autograder grade ROOM --out OUT ARGS`, a batch as an instructor runs it."""
+    return [sys.executable, "-m", "autograder", "grade", str(room), "--out", str(out), *args]
 
 
 def replace_function(path: Path, name: str, new_source: str) -> None:

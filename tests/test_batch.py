@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.helpers import KIT, SOLUTIONS, replace_function
+from tests.helpers import KIT, SOLUTIONS, grade_argv, replace_function
 
 pytestmark = pytest.mark.slow  # end to end: workers and subprocesses
 
@@ -49,18 +49,7 @@ def classroom(tmp_path):
 
 def batch(room, out, *extra):
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "autograder",
-            "grade",
-            str(room),
-            "--out",
-            str(out),
-            "--timeout",
-            "3",
-            *extra,
-        ],
+        grade_argv(room, out, "--timeout", "3", *extra),
         cwd=KIT,
         capture_output=True,
         text=True,

@@ -10,13 +10,12 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import KIT, SOLUTIONS, replace_function
+from tests.helpers import KIT, SOLUTIONS, grade_argv, replace_function
 
 pytestmark = pytest.mark.slow
 
@@ -79,19 +78,7 @@ def test_a_signal_to_the_batch_stops_everything_and_a_rerun_resumes(signum, tmp_
     out = tmp_path / "out"
     before = set(processes())
     batch = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "autograder",
-            "grade",
-            str(room),
-            "--out",
-            str(out),
-            "-j",
-            "2",
-            "--timeout",
-            "30",
-        ],
+        grade_argv(room, out, "-j", "2", "--timeout", "30"),
         cwd=KIT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -144,19 +131,7 @@ def test_a_signal_to_the_batch_stops_everything_and_a_rerun_resumes(signum, tmp_
         p.name: p.stat().st_mtime_ns for p in (out / "results").glob("*.json") if p.name in done
     } == done
     again = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "autograder",
-            "grade",
-            str(room),
-            "--out",
-            str(out),
-            "-j",
-            "2",
-            "--timeout",
-            "2",
-        ],
+        grade_argv(room, out, "-j", "2", "--timeout", "2"),
         cwd=KIT,
         capture_output=True,
         text=True,

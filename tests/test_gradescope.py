@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 
 from autograder.integrations.gradescope import build
-from tests.helpers import KIT, SOLUTIONS
+from tests.helpers import KIT, SOLUTIONS, learner_argv
 
 pytestmark = pytest.mark.slow  # end to end: workers and subprocesses
 
@@ -126,18 +126,7 @@ def test_workflow_commands_select_one_unit(unit):
     from autograder.units import BY_ID
 
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "exercises",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--collect-only",
-            "-k",
-            unit,
-        ],
+        learner_argv(None, "--collect-only", "-k", unit),
         cwd=KIT,
         capture_output=True,
         text=True,

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.helpers import KIT, SOLUTIONS, cli
+from tests.helpers import KIT, SOLUTIONS, cli, learner_argv
 from tests.test_diagnostics import MISTAKES
 
 Image = pytest.importorskip("PIL.Image")  # comes with matplotlib; a bare interpreter may lack it
@@ -199,21 +199,12 @@ def test_hidden_pictures_show_expected_only_when_allowed(submission, tmp_path):
 def test_public_tests_write_pictures_into_feedback(submission, tmp_path):
     file, function, source, *_ = MISTAKES["kernel flipped (the post's convolve2d)"]
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "exercises",
-            "-q",
-            "-p",
-            "no:cacheprovider",
+        learner_argv(
+            submission((file, function, source)),
             "-k",
             "conv2d",
-            "--submission",
-            str(submission((file, function, source))),
-            "--feedback",
-            str(tmp_path / "feedback"),
-        ],
+            feedback=str(tmp_path / "feedback"),
+        ),
         cwd=KIT,
         capture_output=True,
         text=True,
